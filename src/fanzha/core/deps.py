@@ -1,0 +1,75 @@
+"""FastAPI dependencies as named types: routes read like sentences."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from fanzha.core.db import get_database
+from fanzha.core.errors import Forbidden, Unauthorized
+from fanzha.core.rbac import Permission, Principal
+from fanzha.core.scope import Scope
+
+SESSION_COOKIE = "fanzha_session"
+CSRF_HEADER = "X-CSRF-Token"
+CSRF_FORM_FIELD = "csrf_token"
+
+
+def get_session() -> Iterator[Session]:
+    """The request's unit of work: committed if the route returns, rolled back if it raises."""
+    with get_database().session() as session:
+        yield session
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def client_ip(request: Request) -> str | None:
+    return request.client.host if request.client else None
+
+
+async def get_current_user(request: Request, session: SessionDep) -> Principal:
+    from fanzha.users import service as users
+
+    auth = request.headers.get("Authorization", "")
+    secret = auth[7:].strip() if auth.lower().startswith("bearer ") else request.cookies.get(SESSION_COOKIE)
+    if not secret:
+        raise Unauthorized()
+    user, token = users.resolve_token(session, secret=secret)
+    if token.kind == "session" and request.method not in ("GET", "HEAD", "OPTIONS"):
+        sent = request.headers.get(CSRF_HEADER)
+        if sent is None and request.headers.get("content-type", "").startswith(
+            ("application/x-www-form-urlencoded", "multipart/form-data")
+        ):
+            form_value = (await request.form()).get(CSRF_FORM_FIELD)
+            sent = form_value if isinstance(form_value, str) else None
+        if sent != token.csrf_token:
+            raise Forbidden("页面已过期，请刷新后重试（CSRF 校验失败）", "CSRF token missing or wrong")
+    request.state.csrf_token = token.csrf_token
+    request.state.user_display = user.display_name
+    return users.principal_of(user, client_ip(request))
+
+
+CurrentUser = Annotated[Principal, Depends(get_current_user)]
+
+
+def get_scope(user: CurrentUser) -> Scope:
+    return user.scope
+
+
+ScopeDep = Annotated[Scope, Depends(get_scope)]
+
+
+class RequirePermission:
+    """Route-level declaration; the service checks again (defence in depth)."""
+
+    def __init__(self, *permissions: Permission) -> None:
+        self.permissions = permissions
+
+    def __call__(self, user: CurrentUser) -> Principal:
+        for permission in self.permissions:
+            user.require(permission)
+        return user

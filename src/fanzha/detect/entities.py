@@ -1,0 +1,259 @@
+"""Entity extraction with validation, on normalized text, with spans in the ORIGINAL text.
+
+Patterns run in priority order and a later pattern never claims characters an earlier one took:
+a QQ number after "QQ" is a QQ id even if it looks like a mobile number, an 18-character string
+that passes GB 11643 is an ID number before it is a card candidate, and so on.
+Checksum-invalid IDs and cards are reported with ``valid=False`` so an analyst can still see them,
+but never as valid entities.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from decimal import Decimal, InvalidOperation
+from functools import cache
+from typing import Any
+
+import ahocorasick  # type: ignore[import-not-found]
+
+from fanzha.detect.checksums import luhn_valid, resident_id_valid
+from fanzha.detect.normalize import TLD_SET, Normalized
+from fanzha.detect.schemas import Entity, EntityKind
+
+# (start, end, kind, value, valid, note) in normalized coordinates.
+Found = tuple[int, int, EntityKind, str, bool, str | None]
+
+_TLD_ALT = "|".join(sorted(TLD_SET, key=len, reverse=True))
+_URL_RE = re.compile(
+    r"(?<![@a-z0-9.\-_])(?:(?:https?|hxxps?)://)?"
+    r"(?:(?:[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?\.)+(?:" + _TLD_ALT + r")(?![a-z0-9\-])"
+    r"|\d{1,3}(?:\.\d{1,3}){3}(?=[:/]))"
+    r"(?::\d{1,5})?(?:/[\x21-\x7e]*)?"
+)
+_URL_TRAILING = ".,;:!?)]}'\"。，"
+# Digit runs, possibly grouped by spaces or hyphens (138 1234 5678, 6222-0212-…), optionally with a
+# +86/0086 prefix, an area code in brackets, or an ID's trailing X. Starting with a character class
+# lets the regex engine scan fast; classification is then done on the run's digits in Python.
+_RUN_RE = re.compile(r"[+(（0-9][0-9 \-)）]*x?")
+_LANDLINE_AREA_RE = re.compile(r"0(?:10|2\d|[3-9]\d{2})")
+_TLD_GATE_RE = re.compile(r"\.(?:" + _TLD_ALT + r")(?![a-z0-9\-])|://")
+_QQ_RE = re.compile(r"(?:qq|q号|q群)(?:号码|号|群号|群)?\s*[:：是为]?\s*([1-9]\d{4,10})(?![0-9])")
+_WECHAT_RE = re.compile(
+    r"(?:微信|v号)(?:号)?\s*[:：是为]?\s*(?:搜索?|加)?\s*((?:wxid_)?[a-z][\-_a-z0-9]{5,19})(?![\-_a-z0-9])"
+)
+_CODE_RE = re.compile(
+    r"(?:验证码|校验码|动态码|动态密码|短信码|确认码)[^0-9\n]{0,8}?(\d{4,8})(?![0-9])"
+    r"|(?<![0-9])(\d{4,8})[^0-9\n]{0,3}?(?:是|为)?(?:您的|你的)?(?:验证码|动态码|校验码)"
+)
+# Candidate "number + unit" first (a character-class start scans fast), parsed by _AMOUNT_PARTS_RE.
+_AMOUNT_RE = re.compile(
+    r"[0-9一二两三四五六七八九十百千][0-9,.一二两三四五六七八九十百千万亿]*\s*"
+    r"(?:万元|亿元|千元|元|块钱|块|万|亿|k|w|美元|usdt)"
+)
+_AMOUNT_PARTS_RE = re.compile(
+    r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d+(?:\.\d{1,2})?|[一二两三四五六七八九十百千]+(?:万|亿)?)"
+    r"\s*(?P<unit>万元|亿元|千元|元|块钱|块|万|亿|k|w|美元|usdt)$"
+)
+_AMOUNT_PREFIX_RE = re.compile(r"(?:[¥￥]|rmb|人民币)\s*(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d+(?:\.\d{1,2})?)")
+_CURRENCY_GATE = re.compile("[¥￥]|rmb|人民币")
+_CN_NUMBER_WORDS = frozenset("一二两三四五六七八九")
+_UNIT_FACTORS = {
+    "万元": 10_000, "万": 10_000, "w": 10_000, "亿元": 100_000_000, "亿": 100_000_000,
+    "千元": 1_000, "k": 1_000, "元": 1, "块钱": 1, "块": 1, "美元": 1, "usdt": 1,
+}  # fmt: skip
+_CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10_000, "亿": 100_000_000}
+
+# App names worth recording (payment/social giants are channels, not entities, so they are left out).
+APPS = (
+    "抖音", "快手", "钉钉", "腾讯会议", "zoom", "飞书", "闲鱼", "转转", "淘宝", "京东", "拼多多",
+    "美团", "云闪付", "telegram", "whatsapp", "skype", "蝙蝠", "易信", "币安", "火币", "欧易",
+    "小红书", "陌陌", "探探", "soul", "王者荣耀", "和平精英", "交易猫", "盼之", "国家反诈中心",
+    "个人所得税", "微博", "哔哩哔哩", "b站", "借呗", "花呗", "微粒贷", "京东金融", "metatrader", "mt4", "mt5",
+)  # fmt: skip
+REMOTE_CONTROL = (
+    "屏幕共享", "共享屏幕", "开启共享", "远程控制", "远程协助", "远程操控", "向日葵", "todesk",
+    "teamviewer", "anydesk", "会议共享", "录屏共享",
+)  # fmt: skip
+
+
+@cache
+def _app_automaton() -> Any:
+    automaton = ahocorasick.Automaton()
+    for name in APPS:
+        automaton.add_word(name, (name, EntityKind.APP))
+    for name in REMOTE_CONTROL:
+        automaton.add_word(name, (name, EntityKind.REMOTE_CONTROL))
+    automaton.make_automaton()
+    return automaton
+
+
+def _digits(s: str) -> str:
+    return "".join(c for c in s if c.isdigit() or c == "x").upper()
+
+
+def _parse_cn_number(s: str) -> int | None:
+    total, section, current = 0, 0, 0
+    for ch in s:
+        if ch in _CN_DIGITS:
+            current = _CN_DIGITS[ch]
+        elif ch in _CN_UNITS:
+            unit = _CN_UNITS[ch]
+            if unit >= 10_000:
+                total += (section + current) * unit
+                section = current = 0
+            else:
+                section += (current or 1) * unit
+                current = 0
+        else:
+            return None
+    return total + section + current
+
+
+def _amount_value(num: str, unit: str | None) -> str | None:
+    try:
+        base = Decimal(num.replace(",", "")) if num[0].isdigit() else Decimal(_parse_cn_number(num) or 0)
+    except InvalidOperation:
+        return None
+    value = base * _UNIT_FACTORS.get(unit or "元", 1)
+    return format(value.normalize(), "f")
+
+
+def _urls(t: str) -> Iterator[Found]:
+    if not _TLD_GATE_RE.search(t):
+        return
+    for m in _URL_RE.finditer(t):
+        url = m.group(0).rstrip(_URL_TRAILING)
+        yield m.start(), m.start() + len(url), EntityKind.URL, url, True, None
+
+
+def _classify_digits(digits: str) -> tuple[EntityKind, str, bool, str | None] | None:
+    """Kind, value, valid and note of one number; None when it is none of the kinds we extract."""
+    n = len(digits)
+    if n == 18 and (digits[:17].isdigit()):
+        if resident_id_valid(digits):
+            return EntityKind.ID_NUMBER, digits, True, None
+        if digits[-1] == "X" or (digits[0] in "12345678" and digits[6:8] in ("19", "20")):
+            # Shaped like an ID (region digit, birth century) but the check character is wrong.
+            return EntityKind.ID_NUMBER, digits, False, "身份证号校验位不符"
+    if not digits.isdigit():
+        return None
+    if 16 <= n <= 19:
+        if luhn_valid(digits):
+            return EntityKind.BANK_CARD, digits, True, None
+        if digits[0] in "3456":
+            return EntityKind.BANK_CARD, digits, False, "银行卡号校验(Luhn)不符"
+        return None
+    if (n == 13 and digits.startswith("86")) or (n == 15 and digits.startswith("0086")):
+        digits = digits[-11:]
+        n = 11
+    if n == 11 and digits[0] == "1" and digits[1] in "3456789":
+        return EntityKind.MOBILE, digits, True, None
+    if n == 10 and digits[:3] in ("400", "800"):
+        return EntityKind.SERVICE_NUMBER, digits, True, None
+    if 10 <= n <= 12 and digits[0] == "0" and (m := _LANDLINE_AREA_RE.match(digits)):
+        local = digits[m.end() :]
+        if 7 <= len(local) <= 8 and local[0] in "23456789":
+            return EntityKind.LANDLINE, digits, True, None
+    if n == 5 and (digits[:2] in ("95", "96") or digits[:3] == "100" or digits[:2] == "12"):
+        return EntityKind.SERVICE_NUMBER, digits, True, None
+    if n == 8 and digits[:2] == "95":
+        return EntityKind.SERVICE_NUMBER, digits, True, None
+    return None
+
+
+def _numbers(t: str) -> Iterator[Found]:
+    for m in _RUN_RE.finditer(t):
+        run = m.group(0)
+        if len(run) < 5:
+            continue
+        digits = _digits(run)
+        if len(digits) < 5:
+            continue
+        kind = _classify_digits(digits)
+        if kind is not None:
+            yield m.start(), m.end(), *kind
+            continue
+        # A run that is no number as a whole may be two numbers side by side ("13812345678 5000").
+        for g in re.finditer(r"\d+x?", run):
+            kind = _classify_digits(_digits(g.group(0)))
+            if kind is not None:
+                yield m.start() + g.start(), m.start() + g.end(), *kind
+
+
+def _qq_wechat(t: str) -> Iterator[Found]:
+    if "qq" in t or "q号" in t or "q群" in t:
+        for m in _QQ_RE.finditer(t):
+            yield m.start(1), m.end(1), EntityKind.QQ, m.group(1), True, None
+    if "微信" in t or "v号" in t:
+        for m in _WECHAT_RE.finditer(t):
+            yield m.start(1), m.end(1), EntityKind.WECHAT, m.group(1), True, None
+
+
+def _codes(t: str) -> Iterator[Found]:
+    if "码" not in t:
+        return
+    for m in _CODE_RE.finditer(t):
+        group = 1 if m.group(1) else 2
+        yield m.start(group), m.end(group), EntityKind.VERIFICATION_CODE, m.group(group), True, None
+
+
+def _amounts(t: str) -> Iterator[Found]:
+    for c in _AMOUNT_RE.finditer(t):
+        m = _AMOUNT_PARTS_RE.search(c.group(0))
+        if m is None:
+            continue
+        num, unit = m.group("num"), m.group("unit")
+        if unit in ("k", "w", "usdt") and c.end() < len(t) and t[c.end()].isascii() and t[c.end()].isalpha():
+            continue  # "3kg", "2wifi": a unit letter glued to a word
+        # Chinese numerals need a digit word: 千万不要 / 百万保障 are no amounts.
+        if not num[0].isdigit() and not _CN_NUMBER_WORDS.intersection(num):
+            continue
+        start, end = c.start() + m.start(), c.end()
+        if (p := _AMOUNT_PREFIX_RE.search(t, max(0, start - 4), end)) and p.end("num") == start + len(num):
+            start = p.start()
+        value = _amount_value(num, unit)
+        if value is not None and value != "0":
+            yield start, end, EntityKind.AMOUNT, value, True, None
+    if not _CURRENCY_GATE.search(t):
+        return
+    for m in _AMOUNT_PREFIX_RE.finditer(t):
+        value = _amount_value(m.group("num"), None)
+        if value is not None and value != "0":
+            yield m.start(), m.end(), EntityKind.AMOUNT, value, True, None
+
+
+def _apps(t: str) -> Iterator[Found]:
+    for end_index, (name, kind) in _app_automaton().iter_long(t):
+        yield end_index - len(name) + 1, end_index + 1, kind, name, True, None
+
+
+# Order is priority: context-anchored QQ/WeChat ids and codes first, then bare numbers, then amounts.
+_EXTRACTORS: tuple[Callable[[str], Iterator[Found]], ...] = (_urls, _qq_wechat, _codes, _numbers, _amounts)
+_HAS_DIGIT = re.compile(r"\d")
+
+
+def extract_entities(norm: Normalized) -> list[Entity]:
+    t = norm.text
+    taken: list[tuple[int, int]] = []
+    found: list[Found] = []
+    extractors = _EXTRACTORS if _HAS_DIGIT.search(t) else (_urls, _qq_wechat)
+    for extract in (*extractors, _apps):
+        for item in extract(t):
+            start, end = item[0], item[1]
+            if any(start < e and s < end for s, e in taken):
+                continue
+            taken.append((start, end))
+            found.append(item)
+    found.sort(key=lambda f: f[0])
+    entities = []
+    for start, end, kind, value, valid, note in found:
+        o_start, o_end = norm.to_original(start, end)
+        entities.append(
+            Entity.model_construct(
+                kind=kind, value=value, text=norm.original[o_start:o_end], start=o_start, end=o_end,
+                valid=valid, note=note, risk_listed=False,
+            )  # fmt: skip
+        )
+    return entities

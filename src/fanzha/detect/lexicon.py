@@ -1,0 +1,112 @@
+"""Hand-written cue lexicon: per-type phrases, generic fraud actions, and guard phrases.
+
+Phrases are matched on NORMALIZED text (simplified, lower case, split words joined), so write them
+that way. Weights are log-odds priors: the trained model learns its own weight for every phrase (they
+are features), and the prior is added on top so that knowledge the corpora lack (short SMS, chat
+slang) still counts. Guard phrases (type None, negative weight) mark anti-fraud reminders, genuine
+bank/verification notices and news, the classic false positives of keyword systems.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class LexCue:
+    phrase: str
+    type_code: str | None  # None: generic (positive weight) or guard (negative weight)
+    weight: float
+    reason: str
+
+
+def _cues(type_code: str | None, weight: float, reason: str, phrases: str) -> list[LexCue]:
+    return [LexCue(p, type_code, weight, reason) for p in phrases.split()]
+
+
+LEXICON: tuple[LexCue, ...] = tuple(
+    # F01 刷单返利
+    _cues("F01", 1.5, "刷单返利话术", "刷单 做任务 点赞赚钱 关注赚钱 垫付 返佣 佣金 日结 兼职刷 连单 卡单 "
+          "任务单 派单员 接单员 做单 冲单 补单 返利 提成 手工活 足不出户 动动手指 宝妈兼职 学生兼职 "
+          "点赞关注 抖音点赞 任务群 接待员 解冻任务 充值做任务 福利任务 刷信誉")
+    + _cues("F01", 2.5, "垫付/连单是刷单诈骗典型环节", "先垫付 垫付本金 连单任务 卡单了 完成三单 本金加佣金")
+    # F02 虚假投资理财
+    + _cues("F02", 1.5, "虚假投资理财话术", "导师 带单 内幕消息 高收益 稳赚不赔 保本保息 翻倍 数字货币 虚拟币 "
+            "usdt 荐股 牛股 股票群 炒股群 投资群 跟单 老师带 期货 外汇 原始股 区块链 挖矿 量化 "
+            "私募 打新 涨停板 收益率 内部渠道 大数据选股 投资平台 理财平台 平台充值 出金 入金 助理")
+    + _cues("F02", 2.5, "承诺高额回报", "稳赚 保证收益 零风险 日收益 月收益百分之 内幕 包赚")
+    # F03 虚假网络贷款
+    + _cues("F03", 1.5, "虚假贷款话术", "无抵押 免抵押 秒到账 秒批 黑户可贷 不看征信 低息贷款 额度 放款 "
+            "解冻费 刷流水 流水不足 工本费 保证金 贷款审核 银行卡号填写错误 账户冻结需 激活额度 "
+            "包装流水 验资 代办信用卡 信用卡提额 网贷 贷款平台 下款 借款 征信不好也能")
+    + _cues("F03", 2.5, "放款前先交费是贷款诈骗", "解冻金 放款前 先交 会员费 验证还款能力 证明还款能力")
+    # F04 冒充电商物流客服
+    + _cues("F04", 1.5, "冒充电商/物流客服", "快递丢失 包裹丢失 理赔 退款 双倍赔偿 三倍赔偿 质量问题 "
+            "百万保障 取消会员 关闭会员 会员自动扣费 扣费 淘宝客服 京东客服 抖音客服 快递客服 "
+            "商品下架 退货 直播间 店铺 订单异常 备用金 客服专员 学生会员 误开通 关闭扣费 保证金")
+    + _cues("F04", 2.5, "关闭服务/理赔诱导转账", "关闭百万保障 取消扣费 否则每月扣 影响征信需关闭 注销会员")
+    # F05 冒充公检法
+    + _cues("F05", 1.5, "冒充公检法话术", "涉嫌洗钱 洗钱案 通缉令 逮捕令 公安局 检察院 法院 警官 警号 "
+            "配合调查 保密 不能告诉家人 资金清查 资金核查 涉案 涉嫌 拘留 冻结令 传票 专案组 "
+            "刑事案件 非法出境 身份信息被盗用 卷入案件 清查账户 案件编号 办案")
+    + _cues("F05", 3.0, "安全账户/资金清查是冒充公检法诈骗", "安全账户 国家账户 资金清查 监管账户 证明清白 "
+            "你涉嫌 您涉嫌 配合我们调查 自证清白")
+    # F06 虚假征信
+    + _cues("F06", 2.0, "虚假征信话术", "注销校园贷 校园贷 影响征信 征信有问题 消除记录 修复征信 征信修复 "
+            "注销账户 注销网贷 逾期记录 征信污点 征信不良 上征信 学生贷款 关闭借款 清空额度")
+    # F07 虚假购物服务
+    + _cues("F07", 1.5, "虚假购物服务话术", "低价 代购 私下交易 定金 预付款 特价 内部价 原价 正品 "
+            "走平台太贵 微信交易 加微信转账 先付款 全款 免税店 演唱会门票 门票代抢 代抢 转让")
+    + _cues("F07", 2.5, "绕开平台私下交易", "私下交易 不走平台 加微信交易 直接转给我")
+    # F08 冒充领导熟人
+    + _cues("F08", 1.5, "冒充领导熟人话术", "换号了 新号码 换微信了 新微信 加我新微信 领导 王总 李总 张总 "
+            "局长 书记 老板 帮忙转账 帮我转 急用钱 先垫上 周转一下 不方便接电话 在开会 我是你 "
+            "猜猜我是谁 老同学 财务 转给对方 对方账户")
+    + _cues("F08", 2.5, "冒充领导要求转账", "在开会不方便 你先帮我转 先帮我垫 帮我打给对方 明天还你")
+    # F09 网络游戏产品虚假交易
+    + _cues("F09", 1.5, "游戏交易诈骗话术", "游戏币 游戏账号 装备 皮肤 代练 点券 钻石 元宝 账号交易 买号 卖号 "
+            "充值折扣 低价充值 账号解冻 解冻账号 交易猫 游戏交易 王者荣耀 和平精英 原神 金币")
+    + _cues("F09", 2.5, "游戏交易要求解冻/保证金", "账号被冻结需 交易资金被冻结 解冻游戏")
+    # F10 网络婚恋交友
+    + _cues("F10", 1.5, "婚恋交友诈骗话术", "交友 婚恋 相亲 网恋 亲爱的 宝贝 老公 老婆 约会 同城 "
+            "见面 一起赚钱 博彩 彩票漏洞 平台漏洞 后台数据 刷流水 私聊 裸聊 视频聊天")
+    + _cues("F10", 2.5, "感情引导投资/博彩", "带你赚钱 我舅舅 内部漏洞 我们的未来 为了我们 博彩平台")
+    # F11 冒充银行/保险/医保
+    + _cues("F11", 1.5, "冒充银行/保险/医保话术", "账户异常 银行卡冻结 医保冻结 医保卡 社保卡 积分兑换 积分清零 "
+            "信用卡逾期 额度提升 提额 保险到期 退保 保单 异常交易 风控 身份核验 核实身份 资金安全 "
+            "银行客服 银联 升级 etc 电子社保 账户被冻结 账号异常")
+    + _cues("F11", 2.5, "诱导提供账户信息", "提供卡号和密码 提供验证码 把验证码 告诉我验证码 报一下验证码 "
+            "积分即将清零 点击链接兑换 医保卡被冻结 社保卡异常 etc失效")
+    # F12 中奖/补贴/退税
+    + _cues("F12", 1.5, "中奖/补贴/退税话术", "中奖 幸运用户 恭喜您 领奖 奖金 大奖 补贴 退税 补助 领取 "
+            "个税退还 失业金 育儿补贴 社保补贴 政府补贴 抽中 一等奖 兑奖 手续费 个人所得税")
+    + _cues("F12", 2.5, "领奖先交费", "先交税 缴纳手续费 领奖需 兑奖前 个人所得税需先")
+    # F99 其他 (fake kidnapping / accident of relatives)
+    + _cues("F99", 2.0, "虚构亲友出事", "被绑架 绑了 出车祸 住院急需 手术费 出事了 被抓了 赎金")
+    # Generic actions that move money or hand over control: type-independent.
+    + _cues(None, 1.0, "要求转账汇款", "转账 汇款 打款 转到 转入 付款 充值 扫码支付 支付链接")
+    + _cues(None, 2.0, "索要验证码/密码", "验证码发给 验证码告诉 报验证码 提供验证码 把密码 银行卡密码 支付密码")
+    + _cues(None, 2.5, "要求屏幕共享/远程控制", "屏幕共享 共享屏幕 开启共享 远程控制 向日葵 todesk 会议号")
+    + _cues(None, 1.5, "诱导下载App/点击链接", "下载app 下载软件 点击链接 点击下方链接 登录网址 扫描二维码 "
+            "扫码下载 安装app")
+    + _cues(None, 1.5, "转移至私聊渠道", "加微信 加qq 加我微信 加我qq 进群 拉你进群 私聊")
+    + _cues(None, 1.0, "制造紧迫感", "立即 马上 尽快处理 24小时内 逾期将 否则 过期作废 最后一天")
+    # Guards: anti-fraud reminders, genuine notices, news. They lower the score.
+    + _cues(None, -3.0, "反诈提醒/警方宣传", "96110 反诈中心提醒 国家反诈中心 警方提醒 公安提醒 谨防 提防 "
+            "切勿 不要轻信 请勿相信 都是诈骗 是诈骗 一律是诈骗 防骗 反诈宣传 提高警惕 不要相信 "
+            "凡是 反诈 民警提醒 温馨提示 不会要求 不会通过电话 绝不会")
+    + _cues(None, -2.5, "正规验证码/通知用语", "请勿泄露 请勿告诉他人 切勿告知他人 工作人员不会索取 "
+            "如非本人操作 非本人操作请忽略 请忽略本短信 回复td退订 退订回t 拒收请回复")
+    + _cues(None, -2.0, "新闻报道用语", "记者 据报道 警方破获 犯罪嫌疑人 被刑事拘留 成功破获 涉案金额 "
+            "抓获 通报 发布会 近日 受害人 作案")
+)
+
+
+def lexicon_by_phrase() -> dict[str, LexCue]:
+    """Phrase -> cue; a phrase listed twice keeps its strongest entry."""
+    table: dict[str, LexCue] = {}
+    for cue in LEXICON:
+        old = table.get(cue.phrase)
+        if old is None or abs(cue.weight) > abs(old.weight):
+            table[cue.phrase] = cue
+    return table

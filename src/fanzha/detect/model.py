@@ -1,0 +1,133 @@
+"""Sparse linear model over a selected vocabulary of char n-grams and lexicon phrases.
+
+All features are matched in one pass by an Aho-Corasick automaton over the normalized text; a text's
+class logits are the bias plus the sum of the weight rows of the features present (binary presence).
+The artifact is a compressed .npz: features, float16 weights (classes N, F01..F99), bias, temperature.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import ahocorasick  # type: ignore[import-not-found]
+import numpy as np
+import numpy.typing as npt
+
+from fanzha.detect.labels import CLASSES, NORMAL
+from fanzha.detect.lexicon import LexCue, lexicon_by_phrase
+
+Array = npt.NDArray[np.float32]
+DEFAULT_MODEL_PATH = Path(__file__).resolve().parents[3] / "data" / "detect" / "model.npz"
+# How much of the hand-written lexicon prior is added on top of the learned weights (see lexicon.py).
+PRIOR_SCALE = 0.5
+
+# Characters that make an n-gram style rather than content: pronouns, particles, politeness. N-grams
+# made only of these say "LLM prose" more than "fraud" (measured: 您好/我们/的是 top the TF-IDF weights).
+STYLE_CHARS = frozenset("我你您他她它们的了是吗呢啊吧呀哦嗯好这那在有个一就也都和很请要会不对么什么")
+
+
+def is_content_ngram(gram: str) -> bool:
+    return not all(ch in STYLE_CHARS for ch in gram)
+
+
+@dataclass
+class LinearModel:
+    features: list[str]
+    weights: Array  # (len(features), len(classes))
+    bias: Array  # (len(classes),)
+    classes: tuple[str, ...] = CLASSES
+    temperature: float = 1.0
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    @cached_property
+    def automaton(self) -> Any:
+        automaton = ahocorasick.Automaton()
+        for i, gram in enumerate(self.features):
+            automaton.add_word(gram, (i, len(gram)))
+        automaton.make_automaton()
+        return automaton
+
+    @cached_property
+    def lexicon(self) -> dict[int, LexCue]:
+        by_phrase = lexicon_by_phrase()
+        return {i: by_phrase[f] for i, f in enumerate(self.features) if f in by_phrase}
+
+    @cached_property
+    def effective_weights(self) -> Array:
+        """Learned weights plus the scaled lexicon prior (folded once, at load)."""
+        w = self.weights.astype(np.float32).copy()
+        if PRIOR_SCALE and self.classes == CLASSES:
+            index = {c: j for j, c in enumerate(self.classes)}
+            for i, cue in self.lexicon.items():
+                if cue.type_code is not None:
+                    w[i, index[cue.type_code]] += PRIOR_SCALE * cue.weight
+                else:  # generic cue: against "not fraud" (equal to raising every fraud class)
+                    w[i, index[NORMAL]] -= PRIOR_SCALE * cue.weight
+        return w
+
+    def hits(self, text: str) -> list[tuple[int, int]]:
+        """(end_index_inclusive, feature_index) for every feature occurrence."""
+        return [(end, value[0]) for end, value in self.automaton.iter(text)]
+
+    def logits(self, feature_ids: list[int]) -> Array:
+        if not feature_ids:
+            return self.bias.copy()
+        ids = np.fromiter(set(feature_ids), dtype=np.int64)
+        return self.bias + self.effective_weights[ids].sum(axis=0)
+
+    def logits_batch(self, texts: list[str]) -> tuple[Array, list[list[tuple[int, int]]]]:
+        """Logits for many texts with one sparse product, plus each text's hits."""
+        from scipy.sparse import csr_matrix
+
+        rows: list[int] = []
+        cols: list[int] = []
+        all_hits: list[list[tuple[int, int]]] = []
+        for r, text in enumerate(texts):
+            hits = self.hits(text)
+            all_hits.append(hits)
+            unique = {f for _, f in hits}
+            rows.extend([r] * len(unique))
+            cols.extend(unique)
+        x = csr_matrix(
+            (np.ones(len(cols), dtype=np.float32), (rows, cols)), shape=(len(texts), len(self.features))
+        )
+        return np.asarray(x @ self.effective_weights) + self.bias, all_hits
+
+    def probabilities(self, logits: Array) -> Array:
+        z = logits / self.temperature
+        z = z - z.max(axis=-1, keepdims=True)
+        e = np.exp(z)
+        return e / e.sum(axis=-1, keepdims=True)  # type: ignore[no-any-return]
+
+    # --- persistence ----------------------------------------------------------------------------
+
+    def save(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        buf = io.BytesIO()
+        np.savez_compressed(
+            buf,
+            features=np.frombuffer("\n".join(self.features).encode("utf-8"), dtype=np.uint8),
+            weights=self.weights.astype(np.float16),
+            bias=self.bias.astype(np.float32),
+            classes=np.frombuffer("\n".join(self.classes).encode("utf-8"), dtype=np.uint8),
+            temperature=np.array([self.temperature], dtype=np.float32),
+            meta=np.frombuffer(json.dumps(self.meta, ensure_ascii=False, sort_keys=True).encode(), np.uint8),
+        )
+        path.write_bytes(buf.getvalue())
+
+    @classmethod
+    def load(cls, path: Path = DEFAULT_MODEL_PATH) -> LinearModel:
+        with np.load(path) as z:
+            return cls(
+                features=bytes(z["features"]).decode("utf-8").split("\n"),
+                weights=z["weights"].astype(np.float32),
+                bias=z["bias"].astype(np.float32),
+                classes=tuple(bytes(z["classes"]).decode("utf-8").split("\n")),
+                temperature=float(z["temperature"][0]),
+                meta=json.loads(bytes(z["meta"]).decode("utf-8")),
+            )

@@ -1,0 +1,198 @@
+"""Training of the sparse linear model: vocabulary selection, fitting, temperature calibration.
+
+The shipped model is trained ONLY on the Apache-2.0 TeleAntiFraud dialogues plus the project's own
+generator (generator.py); the research-only corpora are for evaluation (evaluation.py).
+Against the LLM-style confound of the corpora:
+* features are char 2-4-grams of content characters only (no punctuation, no pronoun/particle-only
+  grams: see model.STYLE_CHARS), plus the hand-written cue phrases;
+* dialogues also contribute caller-side windows of two turns that carry a cue, so the model learns from
+  short spans like real SMS/chat lines instead of from whole LLM conversations;
+* short generated texts (including evasion spellings and hard negatives) carry as much total weight
+  as the corpus.
+Everything is deterministic: sorted vocabularies, fixed seeds, lbfgs.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import ahocorasick  # type: ignore[import-not-found]
+import numpy as np
+from scipy.sparse import csr_matrix
+
+from fanzha.detect.corpora import Sample, load_teleantifraud
+from fanzha.detect.generator import generate
+from fanzha.detect.labels import CLASSES
+from fanzha.detect.lexicon import lexicon_by_phrase
+from fanzha.detect.model import LinearModel, is_content_ngram
+from fanzha.detect.normalize import normalize
+
+_WORD_RUN_RE = re.compile(r"[\u3400-\u9fffa-z0-9]+")
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    n_features: int = 20_000
+    min_df: int = 3
+    ngram_min: int = 2
+    ngram_max: int = 4
+    c: float = 0.5
+    n_generated: int = 24_000
+    seed: int = 7
+    max_iter: int = 300
+
+
+def ngrams(text: str, nmin: int, nmax: int) -> set[str]:
+    grams: set[str] = set()
+    for run in _WORD_RUN_RE.findall(text):
+        for n in range(nmin, nmax + 1):
+            for i in range(len(run) - n + 1):
+                gram = run[i : i + n]
+                if not gram.isdigit():
+                    grams.add(gram)
+    return grams
+
+
+def candidate_vocabulary(texts: Sequence[str], cfg: TrainConfig) -> list[str]:
+    df: Counter[str] = Counter()
+    for t in texts:
+        df.update(ngrams(t, cfg.ngram_min, cfg.ngram_max))
+    return sorted(g for g, c in df.items() if c >= cfg.min_df and is_content_ngram(g))
+
+
+def featurize(texts: Sequence[str], vocab: Sequence[str]) -> csr_matrix:
+    """Binary presence matrix through the same Aho-Corasick matching the model uses at inference."""
+    automaton = ahocorasick.Automaton()
+    for i, gram in enumerate(vocab):
+        automaton.add_word(gram, i)
+    automaton.make_automaton()
+    indptr = [0]
+    indices: list[int] = []
+    for t in texts:
+        ids = sorted({i for _, i in automaton.iter(t)})
+        indices.extend(ids)
+        indptr.append(len(indices))
+    data = np.ones(len(indices), dtype=np.float32)
+    return csr_matrix((data, np.array(indices, dtype=np.int64), np.array(indptr)), shape=(len(texts), len(vocab)))
+
+
+def select_features(x: csr_matrix, y: np.ndarray, vocab: Sequence[str], k: int, keep: Iterable[str]) -> list[str]:
+    from sklearn.feature_selection import chi2
+
+    scores, _ = chi2(x, y)
+    scores = np.nan_to_num(scores)
+    order = sorted(range(len(vocab)), key=lambda i: (-scores[i], vocab[i]))
+    chosen = {vocab[i] for i in order[:k]}
+    chosen.update(keep)
+    return sorted(chosen)
+
+
+def fit_temperature(logits: np.ndarray, y: np.ndarray) -> float:
+    best_t, best_nll = 1.0, float("inf")
+    for t in np.arange(0.5, 4.01, 0.1):
+        z = logits / t
+        z = z - z.max(axis=1, keepdims=True)
+        logp = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+        nll = -float(logp[np.arange(len(y)), y].mean())
+        if nll < best_nll:
+            best_t, best_nll = float(t), nll
+    return round(best_t, 2)
+
+
+def train_model(
+    texts: Sequence[str],
+    labels: Sequence[str],
+    classes: Sequence[str] = CLASSES,
+    sample_weight: Sequence[float] | None = None,
+    cfg: TrainConfig | None = None,
+    use_lexicon: bool = True,
+) -> LinearModel:
+    """Fit on raw texts (normalized here). 10% is held out (seeded) to fit the softmax temperature."""
+    from sklearn.linear_model import LogisticRegression
+
+    cfg = cfg or TrainConfig()
+    norm = [normalize(t).text for t in texts]
+    index = {c: i for i, c in enumerate(classes)}
+    y = np.array([index[lb] for lb in labels])
+    weights = np.ones(len(norm)) if sample_weight is None else np.asarray(sample_weight, dtype=float)
+    rng = random.Random(cfg.seed)
+    dev = np.array([rng.random() < 0.1 for _ in norm])
+
+    vocab = candidate_vocabulary([t for t, d in zip(norm, dev, strict=True) if not d], cfg)
+    lexicon = sorted(lexicon_by_phrase()) if use_lexicon else []
+    x_all = featurize(norm, vocab)
+    features = select_features(x_all[~dev], y[~dev], vocab, cfg.n_features, lexicon)
+    x = featurize(norm, features)
+    present = np.unique(y[~dev])
+    clf = LogisticRegression(C=cfg.c, max_iter=cfg.max_iter, class_weight="balanced")
+    clf.fit(x[~dev], y[~dev], sample_weight=weights[~dev])
+    w = np.zeros((len(features), len(classes)), dtype=np.float32)
+    b = np.full(len(classes), -30.0, dtype=np.float32)  # classes absent from training stay impossible
+    coef = clf.coef_ if len(present) > 2 else np.vstack([-clf.coef_[0], clf.coef_[0]]) / 2
+    intercept = clf.intercept_ if len(present) > 2 else np.array([-clf.intercept_[0], clf.intercept_[0]]) / 2
+    for row, cls in enumerate(clf.classes_):
+        w[:, cls] = coef[row]
+        b[cls] = intercept[row]
+    model = LinearModel(features, w, b, tuple(classes))
+    if dev.any():
+        logits, _ = model.logits_batch([t for t, d in zip(norm, dev, strict=True) if d])
+        model.temperature = fit_temperature(logits, y[dev])
+    return model
+
+
+def dialogue_windows(sample: Sample) -> list[str]:
+    """Two-turn caller windows that carry at least one positive lexicon cue (see module doc)."""
+    cues = [p for p, c in lexicon_by_phrase().items() if c.weight > 0]
+    turns = sample.caller_turns
+    out = []
+    for i in range(0, max(len(turns) - 1, 1)):
+        window = "".join(turns[i : i + 2])
+        norm = normalize(window).text
+        if any(p in norm for p in cues):
+            out.append(window)
+    return out
+
+
+def shipped_training_set(root: Path, cfg: TrainConfig) -> tuple[list[str], list[str], list[float], dict[str, int]]:
+    """TeleAntiFraud (full dialogues + cue windows) and generated short texts, with source weights."""
+    texts: list[str] = []
+    labels: list[str] = []
+    source: list[str] = []
+    for s in load_teleantifraud(root):
+        texts.append(s.text)
+        labels.append(s.code)
+        source.append("teleantifraud")
+        if s.code != "N":
+            for w in dialogue_windows(s):
+                texts.append(w)
+                labels.append(s.code)
+                source.append("teleantifraud-window")
+    for text, code in generate(cfg.n_generated, seed=cfg.seed):
+        texts.append(text)
+        labels.append(code)
+        source.append("generated")
+    counts = Counter(source)
+    corpus_total = counts["teleantifraud"] + counts["teleantifraud-window"]
+    # Generated texts carry as much total weight as the corpus (or weight 1 when there is no corpus).
+    gen_weight = max(1.0, corpus_total / max(counts["generated"], 1))
+    weights = [gen_weight if s == "generated" else 1.0 for s in source]
+    return texts, labels, weights, dict(counts)
+
+
+def train_shipped(root: Path, out: Path, cfg: TrainConfig | None = None) -> LinearModel:
+    cfg = cfg or TrainConfig()
+    texts, labels, weights, counts = shipped_training_set(root, cfg)
+    model = train_model(texts, labels, CLASSES, weights, cfg)
+    model.meta = {
+        "trained_on": counts,
+        "sources": ["teleantifraud-multiagent-text (Apache-2.0, JimmyMa99/TeleAntiFraud @ 6a09c4e)",
+                    "fanzha generator (project-owned templates)"],  # fmt: skip
+        "config": cfg.__dict__,
+    }
+    model.save(out)
+    return model

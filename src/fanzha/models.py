@@ -1,0 +1,10 @@
+"""Imports every domain's tables so `Base.metadata` is complete (Alembic, tests).
+Domains add their line when they land."""
+
+from fanzha.areas import models as areas_models
+from fanzha.audit import models as audit_models
+from fanzha.core import events as core_events
+from fanzha.people import models as people_models
+from fanzha.users import models as users_models
+
+__all__ = ["areas_models", "audit_models", "core_events", "people_models", "users_models"]

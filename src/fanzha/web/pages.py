@@ -1,0 +1,108 @@
+"""Login, logout, the workbench and the foundation admin pages."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import func, select
+
+from fanzha.areas import service as areas
+from fanzha.areas.models import LEVEL_NAMES_ZH, Area
+from fanzha.audit import service as audit
+from fanzha.core.deps import SESSION_COOKIE, CurrentUser, SessionDep, client_ip
+from fanzha.core.errors import FanzhaError
+from fanzha.core.rbac import Permission
+from fanzha.core.settings import get_settings
+from fanzha.people import service as people
+from fanzha.people.models import Person
+from fanzha.users import service as users
+from fanzha.web.nav import visible
+from fanzha.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+
+
+def page(request: Request, user: CurrentUser, name: str, context: dict[str, object] | None = None,
+         status_code: int = 200) -> HTMLResponse:
+    ctx: dict[str, object] = {"user": user, "nav": visible(user), "path": request.url.path,
+                              "display_name": getattr(request.state, "user_display", user.username)}
+    ctx.update(context or {})
+    return render(request, name, ctx, status_code)
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_form(request: Request, next: str = "/") -> HTMLResponse:
+    return render(request, "login.html", {"next": next, "username": "", "error": None})
+
+
+@router.post("/login", response_class=HTMLResponse)
+def login_submit(request: Request, session: SessionDep, username: Annotated[str, Form()] = "",
+                 password: Annotated[str, Form()] = "", next: Annotated[str, Form()] = "/") -> Response:
+    if not username or not password:
+        return render(request, "login.html", {"next": next, "username": username,
+                                              "error": "请输入用户名和密码"}, status_code=422)
+    try:
+        user = users.authenticate(session, username=username, password=password, ip=client_ip(request))
+    except FanzhaError as exc:
+        return render(request, "login.html", {"next": next, "username": username, "error": exc.message_zh},
+                      status_code=exc.status_code)
+    secret, _token = users.issue_token(session, user=user, kind="session")
+    target = next if next.startswith("/") and not next.startswith("//") else "/"
+    response = RedirectResponse(target, status_code=303)
+    response.set_cookie(SESSION_COOKIE, secret, httponly=True, samesite="lax",
+                        secure=get_settings().cookie_secure, max_age=get_settings().session_hours * 3600)
+    return response
+
+
+@router.post("/logout")
+def logout(request: Request, user: CurrentUser, session: SessionDep) -> Response:
+    secret = request.cookies.get(SESSION_COOKIE)
+    if secret:
+        users.revoke_token(session, secret=secret)
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(SESSION_COOKIE)
+    return response
+
+
+@router.get("/", response_class=HTMLResponse)
+def workbench(request: Request, user: CurrentUser, session: SessionDep) -> HTMLResponse:
+    from fanzha.web.workbench import sections
+
+    area = areas.get(session, code=user.area_code) if user.area_code else None
+    return page(request, user, "workbench.html", {"area": area, "sections": sections(session, user)})
+
+
+@router.get("/people", response_class=HTMLResponse)
+def people_list(request: Request, user: CurrentUser, session: SessionDep, area_code: str | None = None,
+                page_no: int = 1) -> HTMLResponse:
+    user.require(Permission.PERSON_READ)
+    size = 50
+    total, rows = people.list_people(session, actor=user, area_code=area_code or None,
+                                     limit=size, offset=(max(page_no, 1) - 1) * size)
+    return page(request, user, "people.html", {"rows": rows, "total": total, "page_no": page_no, "size": size,
+                                                "area_code": area_code or ""})
+
+
+@router.get("/admin/areas", response_class=HTMLResponse)
+def areas_page(request: Request, user: CurrentUser, session: SessionDep, parent: str | None = None) -> HTMLResponse:
+    user.require(Permission.AREA_READ)
+    rows = areas.list_areas(session, scope=user.scope, parent_code=parent) if parent else \
+        [a for a in areas.list_areas(session, scope=user.scope) if a.level in ("city", "county", "town", "bank")]
+    counts = dict(session.execute(select(Area.parent_code, func.count()).group_by(Area.parent_code)).all())
+    pop = dict(session.execute(select(Person.area_code, func.count()).group_by(Person.area_code)).all())
+    return page(request, user, "areas.html", {"rows": rows, "counts": counts, "levels": LEVEL_NAMES_ZH,
+                                               "parent": parent, "people": pop})
+
+
+@router.get("/admin/users", response_class=HTMLResponse)
+def users_page(request: Request, user: CurrentUser, session: SessionDep) -> HTMLResponse:
+    user.require(Permission.USER_WRITE)
+    return page(request, user, "users.html", {"rows": users.list_users(session, actor=user)})
+
+
+@router.get("/admin/audit", response_class=HTMLResponse)
+def audit_page(request: Request, user: CurrentUser, session: SessionDep, page_no: int = 1) -> HTMLResponse:
+    total, rows = audit.list_records(session, actor=user, limit=100, offset=(max(page_no, 1) - 1) * 100)
+    return page(request, user, "audit.html", {"rows": rows, "total": total, "page_no": page_no})

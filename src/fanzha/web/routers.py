@@ -1,0 +1,29 @@
+"""Every router the app serves, in one list: a reader sees the whole surface here.
+
+Each entry is "module:attribute"; domains add their line when they land.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from fastapi import APIRouter
+
+API_ROUTERS = [
+    "fanzha.users.api:auth_router",
+    "fanzha.users.api:router",
+    "fanzha.areas.api:router",
+    "fanzha.people.api:router",
+    "fanzha.audit.api:router",
+]
+
+PAGE_ROUTERS = [
+    "fanzha.web.pages:router",
+]
+
+
+def load(spec: str) -> APIRouter:
+    module, attr = spec.split(":")
+    router = getattr(importlib.import_module(module), attr)
+    assert isinstance(router, APIRouter), spec
+    return router
