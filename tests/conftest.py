@@ -26,13 +26,14 @@ LOG_DIR = Path(os.environ.get("FANZHA_TEST_LOG_DIR", Path(__file__).resolve().pa
 
 
 def _worker() -> str:
-    return os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    # Unique per process: several pytest runs may share this machine and its PostgreSQL.
+    return f"{os.environ.get('PYTEST_XDIST_WORKER', 'gw0')}_{os.getpid()}"
 
 
 def pytest_configure(config: pytest.Config) -> None:
     import fanzha.models  # noqa: F401  (every table registered)
 
-    tmp = Path(config.rootpath) / "var" / f"test-{_worker()}"
+    tmp = Path(config.rootpath) / "var" / "tests" / _worker()
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True, exist_ok=True)
     os.environ["FANZHA_DATA_DIR"] = str(tmp)
@@ -47,6 +48,16 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     from tests import logcapture
 
+    engine = _pg_state.get("engine")
+    if engine is not None:
+        engine.dispose()  # type: ignore[attr-defined]
+        from fanzha.core.db import make_engine
+
+        admin = make_engine(PG_BASE_URL, pool_size=1)
+        with admin.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA IF EXISTS fz_{_worker()} CASCADE"))
+        admin.dispose()
+    shutil.rmtree(Path(os.environ["FANZHA_DATA_DIR"]), ignore_errors=True)
     leaks = logcapture.find_leaks()
     if leaks:
         print("\n\nPII LEAK: unmasked personal numbers found in logs of this run:")

@@ -84,7 +84,7 @@ class InProcessBus:
             try:
                 handler(event)
             except Exception as exc:  # one bad subscriber must not lose the event for others
-                log.error("event_handler_failed", event=event.name, event_id=event.id, error=repr(exc))
+                log.error("event_handler_failed", event_name=event.name, event_id=event.id, error=repr(exc))
                 self.failed.append((event, repr(exc)))
 
 

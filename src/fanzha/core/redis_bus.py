@@ -63,7 +63,7 @@ class RedisStreamsBus:
                 handler(ev)
         except Exception as exc:
             # Left unacknowledged: it is redelivered (claimed) after claim_idle_ms.
-            log.error("event_handler_failed", event=ev.name, event_id=ev.id, error=repr(exc))
+            log.error("event_handler_failed", event_name=ev.name, event_id=ev.id, error=repr(exc))
             return False
         self.redis.xack(stream, self.group, msg_id)
         return True

@@ -40,6 +40,7 @@ TYPE_NAMES: dict[FraudType, str] = {
 # Class index order used by the model: index 0 is "not fraud", then the fraud codes in order.
 NORMAL = "N"
 CLASSES: tuple[str, ...] = (NORMAL, *(t.value for t in FraudType))
+TYPE_CLASSES: tuple[str, ...] = tuple(t.value for t in FraudType)
 
 
 class Channel(StrEnum):

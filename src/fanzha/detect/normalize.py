@@ -71,6 +71,8 @@ _EXTRA = {
     "帐": "账",
     "\u2014": "-",
     "\u2013": "-",
+    "\u2010": "-",
+    "\u2011": "-",
     "\u2212": "-",
     "\u3002": "。",
     "\uff61": "。",
@@ -207,6 +209,7 @@ _NOISE_RE = re.compile(
     r"|(?<=(?<![0-9])[0-9])[ \-]+(?=[0-9](?![0-9])))"
 )
 _CJK_RE = re.compile(f"[{_CJK}]")
+_EMOJI_ONLY_RE = re.compile(f"[{_EMOJI}{_ZERO_WIDTH}]")
 _ASCII_LETTER_RE = re.compile("[a-z]")
 
 
@@ -387,6 +390,7 @@ class Normalized:
     original: str
     text: str
     maps: tuple[_SegmentMap, ...]  # applied in order; empty when offsets are the identity
+    evasion: bool = False  # a split word, a variant spelling, numerals or an obfuscated link was undone
 
     def to_original(self, start: int, end: int) -> tuple[int, int]:
         """Map a [start, end) span of the normalized text to a span of the original text."""
@@ -409,15 +413,25 @@ def normalize(text: str) -> Normalized:
         _STEP1_TABLE = char_table()
     t = text.translate(_STEP1_TABLE)
     maps: list[_SegmentMap] = []
+    before_noise = t
     t, m = _rewrite(t, _NOISE_RE, _drop)
+    evasion = False
     if m is not None:
         maps.append(m)
+        # Dropped symbols other than emoji/spaces inside words (刷*单, 微.信) are deliberate splitting.
+        evasion = any(
+            not copy and any(not (c.isspace() or _EMOJI_ONLY_RE.match(c)) for c in before_noise[s:e])
+            for _, s, e, copy in m.segments
+        )
     if _NUMERAL_RUN_RE.search(t):
-        t = _NUMERAL_RUN_RE.sub(_numeral_run, t)
+        converted = _NUMERAL_RUN_RE.sub(_numeral_run, t)
+        evasion = evasion or converted != t
+        t = converted
     t, m = _rewrite_spans(t, _step4_spans(t))
     if m is not None:
         maps.append(m)
-    return Normalized(text, t, tuple(maps))
+        evasion = True
+    return Normalized(text, t, tuple(maps), evasion)
 
 
 def has_cjk(text: str) -> bool:

@@ -27,7 +27,7 @@ from scipy.sparse import csr_matrix
 
 from fanzha.detect.corpora import Sample, load_teleantifraud
 from fanzha.detect.generator import generate
-from fanzha.detect.labels import CLASSES
+from fanzha.detect.labels import NORMAL, TYPE_CLASSES
 from fanzha.detect.lexicon import lexicon_by_phrase
 from fanzha.detect.model import LinearModel, is_content_ngram
 from fanzha.detect.normalize import normalize
@@ -93,67 +93,87 @@ def select_features(x: csr_matrix, y: np.ndarray, vocab: Sequence[str], k: int, 
 
 
 def fit_temperature(logits: np.ndarray, y: np.ndarray) -> float:
+    """Temperature T minimizing the NLL of sigmoid(logit / T) on held-out rows (y in {0, 1})."""
     best_t, best_nll = 1.0, float("inf")
     for t in np.arange(0.5, 4.01, 0.1):
-        z = logits / t
-        z = z - z.max(axis=1, keepdims=True)
-        logp = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
-        nll = -float(logp[np.arange(len(y)), y].mean())
+        p = 1.0 / (1.0 + np.exp(-np.clip(logits / t, -50, 50)))
+        nll = -float(np.mean(y * np.log(p + 1e-12) + (1 - y) * np.log(1 - p + 1e-12)))
         if nll < best_nll:
             best_t, best_nll = float(t), nll
     return round(best_t, 2)
 
 
+def _fit_head(x: csr_matrix, y: np.ndarray, weights: np.ndarray, c: float, max_iter: int) -> tuple[np.ndarray, np.ndarray]:
+    """Logistic regression returning (coef rows per class, intercepts) for sorted class ids in y."""
+    from sklearn.linear_model import LogisticRegression
+
+    clf = LogisticRegression(C=c, max_iter=max_iter, class_weight="balanced")
+    clf.fit(x, y, sample_weight=weights)
+    return clf.coef_, clf.intercept_
+
+
 def train_model(
     texts: Sequence[str],
     labels: Sequence[str],
-    classes: Sequence[str] = CLASSES,
+    classes: Sequence[str] = TYPE_CLASSES,
     sample_weight: Sequence[float] | None = None,
     cfg: TrainConfig | None = None,
     use_lexicon: bool = True,
 ) -> LinearModel:
-    """Fit on raw texts (normalized here). 10% is held out (seeded) to fit the softmax temperature."""
-    from sklearn.linear_model import LogisticRegression
+    """Fit both heads on raw texts (normalized here); labels are type codes or "N" (not fraud).
 
+    10% is held out (seeded) to fit the binary temperature. The binary head sees every text, the type
+    head only fraud texts."""
     cfg = cfg or TrainConfig()
     norm = [normalize(t).text for t in texts]
+    fraud = np.array([lb != NORMAL for lb in labels])
     index = {c: i for i, c in enumerate(classes)}
-    y = np.array([index[lb] for lb in labels])
+    y_type = np.array([index.get(lb, -1) for lb in labels])
     weights = np.ones(len(norm)) if sample_weight is None else np.asarray(sample_weight, dtype=float)
     rng = random.Random(cfg.seed)
     dev = np.array([rng.random() < 0.1 for _ in norm])
+    train = ~dev
 
     vocab = candidate_vocabulary([t for t, d in zip(norm, dev, strict=True) if not d], cfg)
     lexicon = sorted(lexicon_by_phrase()) if use_lexicon else []
     x_all = featurize(norm, vocab)
-    features = select_features(x_all[~dev], y[~dev], vocab, cfg.n_features, lexicon)
+    selection_labels = np.where(fraud, y_type + 1, 0)  # chi2 over "not fraud" + every type
+    features = select_features(x_all[train], selection_labels[train], vocab, cfg.n_features, lexicon)
     x = featurize(norm, features)
-    present = np.unique(y[~dev])
-    clf = LogisticRegression(C=cfg.c, max_iter=cfg.max_iter, class_weight="balanced")
-    clf.fit(x[~dev], y[~dev], sample_weight=weights[~dev])
-    w = np.zeros((len(features), len(classes)), dtype=np.float32)
-    b = np.full(len(classes), -30.0, dtype=np.float32)  # classes absent from training stay impossible
-    coef = clf.coef_ if len(present) > 2 else np.vstack([-clf.coef_[0], clf.coef_[0]]) / 2
-    intercept = clf.intercept_ if len(present) > 2 else np.array([-clf.intercept_[0], clf.intercept_[0]]) / 2
-    for row, cls in enumerate(clf.classes_):
-        w[:, cls] = coef[row]
-        b[cls] = intercept[row]
+
+    w = np.zeros((len(features), 1 + len(classes)), dtype=np.float32)
+    b = np.full(1 + len(classes), -30.0, dtype=np.float32)  # types absent from training stay impossible
+    if fraud[train].all() or not fraud[train].any():
+        b[0] = 30.0 if fraud[train].all() else -30.0
+    else:
+        coef, intercept = _fit_head(x[train], fraud[train].astype(int), weights[train], cfg.c, cfg.max_iter)
+        w[:, 0], b[0] = coef[0], intercept[0]
+    type_rows = train & fraud
+    present = np.unique(y_type[type_rows])
+    if len(present) >= 2:
+        coef, intercept = _fit_head(x[type_rows], y_type[type_rows], weights[type_rows], cfg.c, cfg.max_iter)
+        if len(present) == 2:  # sklearn returns one row for two classes
+            coef, intercept = np.vstack([-coef[0], coef[0]]) / 2, np.array([-intercept[0], intercept[0]]) / 2
+        for row, cls in enumerate(present):
+            w[:, cls + 1], b[cls + 1] = coef[row], intercept[row]
+    elif len(present) == 1:
+        b[present[0] + 1] = 0.0
     model = LinearModel(features, w, b, tuple(classes))
-    if dev.any():
-        logits, _ = model.logits_batch([t for t, d in zip(norm, dev, strict=True) if d])
-        model.temperature = fit_temperature(logits, y[dev])
+    if dev.any() and 0 < fraud[dev].sum() < dev.sum():
+        scores, _ = model.scores_batch([t for t, d in zip(norm, dev, strict=True) if d])
+        model.temperature = fit_temperature(scores[:, 0], fraud[dev].astype(int))
     return model
 
 
 def dialogue_windows(sample: Sample) -> list[str]:
-    """Two-turn caller windows that carry at least one positive lexicon cue (see module doc)."""
+    """Two-turn caller windows; for fraud dialogues only those with a positive lexicon cue, since a
+    scammer's "好的，再见" is no fraud text (see module doc). Normal dialogues give every window."""
     cues = [p for p, c in lexicon_by_phrase().items() if c.weight > 0]
     turns = sample.caller_turns
     out = []
     for i in range(0, max(len(turns) - 1, 1)):
         window = "".join(turns[i : i + 2])
-        norm = normalize(window).text
-        if any(p in norm for p in cues):
+        if sample.code == NORMAL or any(p in normalize(window).text for p in cues):
             out.append(window)
     return out
 
@@ -167,11 +187,10 @@ def shipped_training_set(root: Path, cfg: TrainConfig) -> tuple[list[str], list[
         texts.append(s.text)
         labels.append(s.code)
         source.append("teleantifraud")
-        if s.code != "N":
-            for w in dialogue_windows(s):
-                texts.append(w)
-                labels.append(s.code)
-                source.append("teleantifraud-window")
+        for w in dialogue_windows(s):
+            texts.append(w)
+            labels.append(s.code)
+            source.append("teleantifraud-window")
     for text, code in generate(cfg.n_generated, seed=cfg.seed):
         texts.append(text)
         labels.append(code)
@@ -187,7 +206,7 @@ def shipped_training_set(root: Path, cfg: TrainConfig) -> tuple[list[str], list[
 def train_shipped(root: Path, out: Path, cfg: TrainConfig | None = None) -> LinearModel:
     cfg = cfg or TrainConfig()
     texts, labels, weights, counts = shipped_training_set(root, cfg)
-    model = train_model(texts, labels, CLASSES, weights, cfg)
+    model = train_model(texts, labels, TYPE_CLASSES, weights, cfg)
     model.meta = {
         "trained_on": counts,
         "sources": ["teleantifraud-multiagent-text (Apache-2.0, JimmyMa99/TeleAntiFraud @ 6a09c4e)",

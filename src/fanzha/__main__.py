@@ -1,0 +1,3 @@
+from fanzha.cli import main
+
+main()

@@ -1,0 +1,139 @@
+"""The detector: text -> Verdict. Pure (no I/O beyond loading the model once), no web dependency."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from functools import cache
+
+import numpy as np
+
+from fanzha.detect.entities import extract_entities
+from fanzha.detect.explain import cues_for, guess_channel, rule_cue
+from fanzha.detect.labels import type_name
+from fanzha.detect.lookalike import check_host, host_of
+from fanzha.detect.model import Array, LinearModel
+from fanzha.detect.normalize import Normalized, has_cjk, normalize
+from fanzha.detect.risklist import RiskList
+from fanzha.detect.schemas import MAX_TEXT_CHARS, Cue, Entity, EntityKind, Flag, Verdict
+
+THRESHOLD = 0.5
+# A verdict without any cue toward fraud is capped here: "fraud" must always be explainable.
+NO_EVIDENCE_CAP = 0.1
+# Rule evidence the corpora cannot teach, added as log-odds against "not fraud".
+RISK_LISTED_WEIGHT = 4.0
+LOOKALIKE_WEIGHT = 3.0
+
+
+@cache
+def default_model() -> LinearModel:
+    return LinearModel.load()
+
+
+def _decode(text: str | bytes, flags: list[str]) -> str:
+    if isinstance(text, bytes):
+        try:
+            return text.decode("utf-8")
+        except UnicodeDecodeError:
+            flags.append(Flag.INVALID_UTF8.value)
+            return text.decode("utf-8", errors="replace")
+    return text
+
+
+def _input_flags(text: str, flags: list[str]) -> None:
+    if not text.strip():
+        flags.append(Flag.EMPTY.value)
+        return
+    controls = sum(1 for c in text if (ord(c) < 32 and c not in "\n\r\t") or c == "\ufffd")
+    if controls > max(2, len(text) // 10):
+        flags.append(Flag.BINARY.value)
+    if not has_cjk(text):
+        flags.append(Flag.NO_CHINESE.value)
+
+
+class Detector:
+    def __init__(
+        self,
+        model: LinearModel | None = None,
+        risk_list: RiskList | None = None,
+        threshold: float = THRESHOLD,
+        max_chars: int = MAX_TEXT_CHARS,
+    ) -> None:
+        self.model = model or default_model()
+        self.risk_list = risk_list or RiskList()
+        self.threshold = threshold
+        self.max_chars = max_chars
+
+    def _prepare(self, text: str | bytes) -> tuple[Normalized, list[str], bool]:
+        flags: list[str] = []
+        s = _decode(text, flags)
+        truncated = len(s) > self.max_chars
+        if truncated:
+            s = s[: self.max_chars]
+            flags.append(Flag.TRUNCATED.value)
+        _input_flags(s, flags)
+        norm = normalize(s)
+        if s.strip() and not norm.text.strip():
+            flags.append(Flag.EMOJI_ONLY.value)
+        if norm.evasion:
+            flags.append(Flag.EVASION.value)
+        return norm, flags, truncated
+
+    def _rules(self, entities: list[Entity], now: datetime | None) -> tuple[float, list[Cue]]:
+        boost = 0.0
+        cues: list[Cue] = []
+        for i, e in enumerate(entities):
+            if self.risk_list and (entry := self.risk_list.lookup_entity(e, now)) is not None:
+                entities[i] = e = e.model_copy(update={"risk_listed": True})
+                boost += RISK_LISTED_WEIGHT
+                cues.append(rule_cue(e, RISK_LISTED_WEIGHT, f"命中涉诈名单（来源：{entry.source or '未注明'}）"))
+            if e.kind is EntityKind.URL and (hit := check_host(host_of(e.value))) is not None:
+                entities[i] = e.model_copy(update={"note": hit.reason})
+                boost += LOOKALIKE_WEIGHT
+                cues.append(rule_cue(e, LOOKALIKE_WEIGHT, hit.reason))
+        return boost, cues
+
+    def _verdict(
+        self,
+        norm: Normalized,
+        flags: list[str],
+        truncated: bool,
+        scores: Array,
+        hits: list[tuple[int, int]],
+        id_: str | None,
+        now: datetime | None,
+    ) -> Verdict:
+        entities = extract_entities(norm)
+        boost, rule_cues = self._rules(entities, now)
+        p_fraud = self.model.fraud_probability(float(scores[0]) + boost)
+        t_index = self.model.best_type(scores)
+        cues = rule_cues + cues_for(self.model, norm, hits, t_index)
+        if not cues:
+            p_fraud = min(p_fraud, NO_EVIDENCE_CAP)
+        is_fraud = p_fraud >= self.threshold
+        code = self.model.classes[t_index] if is_fraud else None
+        return Verdict.model_construct(
+            id=id_, is_fraud=is_fraud, probability=round(p_fraud, 4), type_code=code,
+            type_name=type_name(code), channel=guess_channel(norm, entities),
+            cues=cues if is_fraud or p_fraud >= 0.2 else [], entities=entities, truncated=truncated,
+            flags=flags,
+        )  # fmt: skip
+
+    def detect(self, text: str | bytes, id: str | None = None, now: datetime | None = None) -> Verdict:
+        norm, flags, truncated = self._prepare(text)
+        hits = self.model.hits(norm.text)
+        scores = self.model.scores([f for _, f in hits])
+        return self._verdict(norm, flags, truncated, scores, hits, id, now)
+
+    def detect_batch(
+        self, texts: Sequence[str | bytes], ids: Sequence[str | None] | None = None, now: datetime | None = None
+    ) -> list[Verdict]:
+        prepared = [self._prepare(t) for t in texts]
+        if not prepared:
+            return []
+        scores, all_hits = self.model.scores_batch([p[0].text for p in prepared])
+        ids = ids if ids is not None else [None] * len(prepared)
+        return [
+            self._verdict(norm, flags, truncated, np.asarray(row), hits, id_, now)
+            for (norm, flags, truncated), row, hits, id_ in zip(prepared, scores, all_hits, ids, strict=True)
+        ]

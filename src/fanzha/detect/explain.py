@@ -1,0 +1,81 @@
+"""Cues that explain a verdict, and the channel guess."""
+
+from __future__ import annotations
+
+import re
+
+from fanzha.detect.labels import Channel, type_name
+from fanzha.detect.model import LinearModel
+from fanzha.detect.normalize import Normalized
+from fanzha.detect.schemas import Cue, Entity, EntityKind
+
+MAX_CUES = 8
+MIN_CUE_WEIGHT = 0.25
+
+
+def cues_for(
+    model: LinearModel, norm: Normalized, hits: list[tuple[int, int]], type_index: int
+) -> list[Cue]:
+    """Features that pushed the binary fraud log-odds up, strongest first.
+
+    Overlapping n-grams are folded: a span already explained by a stronger cue is not repeated.
+    """
+    w = model.effective_weights
+    scored: dict[int, tuple[float, int, int]] = {}
+    for end, f in hits:
+        if f in scored:
+            continue
+        contribution = float(w[f, 0])
+        if contribution >= MIN_CUE_WEIGHT:
+            gram_len = len(model.features[f])
+            scored[f] = (contribution, end - gram_len + 1, end + 1)
+    ranked = sorted(scored.items(), key=lambda kv: (-kv[1][0], kv[1][1]))
+    lexicon = model.lexicon
+    code = model.classes[type_index]
+    taken: list[tuple[int, int]] = []
+    cues: list[Cue] = []
+    for f, (weight, start, end) in ranked:
+        if any(start < e and s < end for s, e in taken):
+            continue
+        taken.append((start, end))
+        o_start, o_end = norm.to_original(start, end)
+        lex = lexicon.get(f)
+        reason = lex.reason if lex is not None else f"与“{type_name(code)}”诈骗相关的用语"
+        cues.append(
+            Cue.model_construct(
+                phrase=norm.original[o_start:o_end], start=o_start, end=o_end, weight=round(weight, 3),
+                type_code=lex.type_code if lex is not None else code, reason=reason,
+            )  # fmt: skip
+        )
+        if len(cues) == MAX_CUES:
+            break
+    return cues
+
+
+def rule_cue(entity: Entity, weight: float, reason: str) -> Cue:
+    return Cue.model_construct(
+        phrase=entity.text, start=entity.start, end=entity.end, weight=weight, type_code=None, reason=reason
+    )
+
+
+_SMS_RE = re.compile(r"^\s*[【\[][^】\]]{2,12}[】\]]|[】\]]\s*$|退订|回复td|回t")
+_CALL_RE = re.compile(r"^(?:喂|您好，?我是|你好，?我是)|\n.*\n|(?:^|\n)\s*(?:[a-z]|客服|对方|我|骗子|来电)[:：]")
+_IM_RE = re.compile(r"微信|qq|群|私聊|好友|朋友圈|加我|抖音|telegram|聊天")
+
+
+def guess_channel(norm: Normalized, entities: list[Entity]) -> str:
+    text = norm.text
+    if _CALL_RE.search(text):
+        return Channel.PHONE.value
+    if _SMS_RE.search(text):
+        return Channel.SMS.value
+    kinds = {e.kind for e in entities}
+    if EntityKind.URL in kinds and re.search(r"登录|登陆|认证|核验|填写|验证", text):
+        return Channel.PHISHING_SITE.value
+    if _IM_RE.search(text) or EntityKind.QQ in kinds or EntityKind.WECHAT in kinds:
+        return Channel.IM.value
+    if EntityKind.URL in kinds:
+        return Channel.SMS.value
+    if EntityKind.APP in kinds or "下载" in text:
+        return Channel.APP.value
+    return Channel.UNKNOWN.value
