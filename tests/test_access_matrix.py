@@ -64,10 +64,8 @@ def test_route_role_jurisdiction_matrix(database: Database) -> None:
             if status != 401:
                 problems.append(f"{label} anonymous → {status}, expected 401")
         for who in sorted(ALL_USERS):
-            if who in T2_USERS and case.t2 is not None:
-                call = case.t2(world)  # their own object lives in T2
-            else:
-                call = _default_call(case, world)
+            # T2's users find their own object in T2's subtree.
+            call = case.t2(world) if who in T2_USERS and case.t2 is not None else _default_call(case, world)
             status = _call(world, who, case, call)
             if case.public:
                 continue

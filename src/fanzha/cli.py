@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 
 from fanzha.core.errors import FanzhaError
+from fanzha.core.rbac import Role
 from fanzha.core.settings import ConfigurationError
 
 app = typer.Typer(help="fanzha 反诈预警劝阻平台", no_args_is_help=True, pretty_exceptions_enable=False)
@@ -64,7 +65,7 @@ def db_revision(message: Annotated[str, typer.Option("-m", "--message")]) -> Non
 @users_app.command("add")
 def users_add(
     username: str,
-    role: Annotated[str, typer.Option(help="center_analyst/station_officer/grid_worker/bank_staff/leader/admin/auditor")],
+    role: Annotated[str, typer.Option(help="角色 / role: " + ", ".join(r.value for r in Role))],
     area: Annotated[str, typer.Option(help="辖区编码 / area code")],
     name: Annotated[str, typer.Option(help="显示名 / display name")] = "",
     password: Annotated[str | None, typer.Option(help="省略则交互输入 / prompt if omitted")] = None,
@@ -80,7 +81,7 @@ def users_add(
     _bootstrap()
     pw = password or typer.prompt("密码 / password", hide_input=True, confirmation_prompt=True)
     try:
-        data = UserCreate(username=username, display_name=name or username, role=role, area_code=area, password=pw)  # type: ignore[arg-type]
+        data = UserCreate(username=username, display_name=name or username, role=role, area_code=area, password=pw)
     except ValidationError as exc:
         fields = ", ".join(".".join(map(str, e["loc"])) for e in exc.errors())
         raise FanzhaError(f"参数无效：{fields}", f"invalid value(s): {fields}") from None

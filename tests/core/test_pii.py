@@ -9,7 +9,7 @@ import structlog
 from sqlalchemy import text
 
 from fanzha.core.db import Database
-from fanzha.core.pii import PIIKind, Keyring, mask, scrub
+from fanzha.core.pii import Keyring, PIIKind, mask, scrub
 from fanzha.people import service as people
 from tests import logcapture
 from tests.factories import make_person, make_world

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 
-def run_cli(*args: str, env: dict[str, str] | None = None, input: str | None = None) -> subprocess.CompletedProcess[str]:
+def run_cli(*args: str, env: dict[str, str] | None = None,
+            input: str | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "fanzha", *args], env={**os.environ, **(env or {})},
                           capture_output=True, text=True, input=input, timeout=120)
 

@@ -121,7 +121,8 @@ def import_rows(session: Session, rows: Iterable[dict[str, Any]]) -> ImportRepor
                 f"{LEVEL_NAMES_ZH[item.level]}不能挂在{LEVEL_NAMES_ZH[parent_level]}之下",
                 f"a {item.level} cannot be under a {parent_level}"))
     for line, item in parsed:
-        walk, hops = item.code, 0
+        walk: str | None = item.code
+        hops = 0
         while walk is not None and hops <= len(parents):
             walk = parents.get(walk)
             hops += 1
@@ -137,7 +138,7 @@ def import_rows(session: Session, rows: Iterable[dict[str, Any]]) -> ImportRepor
 
     def path_of(code: str) -> str:
         if code not in paths:
-            parent = parents[code]
+            parent: str | None = parents[code]
             paths[code] = (path_of(parent) if parent else "/") + code + "/"
         return paths[code]
 

@@ -85,8 +85,9 @@ class RedisStreamsBus:
         if not streams:
             return 0
         handled = 0
-        for stream, messages in self.redis.xreadgroup(self.group, self.consumer, streams,  # type: ignore[arg-type]
-                                                      count=count, block=block_ms) or []:
+        reply: list[tuple[str, list[tuple[str, dict[str, str]]]]] = self.redis.xreadgroup(  # type: ignore[assignment]
+            self.group, self.consumer, streams, count=count, block=block_ms)  # type: ignore[arg-type]
+        for stream, messages in reply or []:
             for msg_id, fields in messages:
                 if self._handle(stream, msg_id, fields):
                     handled += 1

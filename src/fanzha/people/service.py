@@ -69,7 +69,9 @@ def list_people(session: Session, *, actor: Principal, area_code: str | None = N
     return total, session.scalars(stmt.order_by(Person.id).limit(limit).offset(offset)).all()
 
 
-def unmask(session: Session, *, actor: Principal, person_id: int, purpose: str, fields: list[str]) -> dict[str, str | None]:
+def unmask(
+    session: Session, *, actor: Principal, person_id: int, purpose: str, fields: list[str]
+) -> dict[str, str | None]:
     """Clear values for a stated purpose; every call leaves an audit record."""
     actor.require(Permission.PII_UNMASK)
     unknown = [f for f in fields if f not in UNMASKABLE]

@@ -89,7 +89,7 @@ def build_areas(rng: random.Random, *, towns: int = 15, villages: int = 200) -> 
     out = [county]
     town_weights = [rng.uniform(0.5, 2.0) for _ in range(towns)]
     per_town = [max(1, round(villages * w / sum(town_weights))) for w in town_weights]
-    used_names: set[str] = set()
+    used_names: set[tuple[str, str]] = set()
     for t in range(towns):
         town = AreaSpec(f"{COUNTY_CODE}{t + 1:03d}", TOWN_NAMES[t % len(TOWN_NAMES)], AreaLevel.TOWN, COUNTY_CODE,
                         app_rate=rng.uniform(0.30, 0.60))
@@ -98,7 +98,7 @@ def build_areas(rng: random.Random, *, towns: int = 15, villages: int = 200) -> 
             while True:
                 vname = rng.choice(VILLAGE_WORDS) + rng.choice(VILLAGE_WORDS) + rng.choice(VILLAGE_SUFFIX)
                 if (town.code, vname) not in used_names:
-                    used_names.add((town.code, vname))  # type: ignore[arg-type]
+                    used_names.add((town.code, vname))
                     break
             village = AreaSpec(f"{town.code}{v + 1:03d}", vname, AreaLevel.VILLAGE, town.code,
                                app_rate=min(0.85, max(0.15, town.app_rate + rng.uniform(-0.12, 0.12))))

@@ -122,7 +122,8 @@ def build_rings(rng: random.Random, *, count: int = 60) -> list[Ring]:
                   for _ in range(rng.randint(3, 8))]
         urls = [f"https://{rng.choice(('icbc-', 'ccb', 'app', 'vip', 'kf', 'gov-'))}{rng.randrange(100, 999)}"
                 f"{rng.choice(('.top', '.xyz', '.cc', '.vip', '-cn.com'))}" for _ in range(rng.randint(1, 3))]
-        accounts = [luhn_complete(rng.choice(("622202", "621700", "622848", "623668")) + f"{rng.randrange(10**11, 10**12)}")
+        bins = ("622202", "621700", "622848", "623668")
+        accounts = [luhn_complete(rng.choice(bins) + f"{rng.randrange(10**11, 10**12)}")
                     for _ in range(rng.randint(2, 6))]
         rings.append(Ring(i + 1, code, phones, urls, accounts))
     return rings
@@ -137,7 +138,7 @@ def _loss(rng: random.Random, mean_yuan: float) -> int:
 def day_attempts(rng: random.Random, county: County, rings: list[Ring], day: date,
                  *, engaged_per_day: float = 500.0) -> Iterator[Attempt]:
     """Engaged attempts of one day, in time order."""
-    n = max(0, int(round(rng.gauss(engaged_per_day, math.sqrt(engaged_per_day)))))
+    n = max(0, round(rng.gauss(engaged_per_day, math.sqrt(engaged_per_day))))
     by_type: dict[str, list[Ring]] = {}
     for ring in rings:
         by_type.setdefault(ring.type_code, []).append(ring)
@@ -157,7 +158,7 @@ def day_attempts(rng: random.Random, county: County, rings: list[Ring], day: dat
             for code, factor in AFFINITY.get(tag, {}).items():
                 weights[types.index(code)] *= factor
         code = rng.choices(types, weights=weights)[0]
-        share, pay_rate, mean_loss = FRAUD_MIX[code]
+        _share, pay_rate, mean_loss = FRAUD_MIX[code]
         if "老人" in resident.tags or "曾被骗" in resident.tags:
             pay_rate *= 1.5
         ring = rng.choice(by_type[code])
@@ -172,7 +173,8 @@ def day_attempts(rng: random.Random, county: County, rings: list[Ring], day: dat
             source=_weighted(rng, SOURCES[channel]),
             ring_id=ring.id,
             counterpart_phone=rng.choice(ring.phones) if channel in ("电话", "短信", "社交/即时通讯") else None,
-            counterpart_url=rng.choice(ring.urls) if channel in ("钓鱼网站", "App", "短信") and rng.random() < 0.7 else None,
+            counterpart_url=(rng.choice(ring.urls)
+                             if channel in ("钓鱼网站", "App", "短信") and rng.random() < 0.7 else None),
             payee_account=rng.choice(ring.accounts),
             would_lose_fen=_loss(rng, mean_loss) if loses else 0,
             remote_app=code in ("F04", "F05", "F11") and rng.random() < 0.4,

@@ -19,6 +19,7 @@ API_ROUTERS = [
 
 PAGE_ROUTERS = [
     "fanzha.web.pages:router",
+    "fanzha.web.citizen:router",
 ]
 
 

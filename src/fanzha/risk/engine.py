@@ -1,0 +1,46 @@
+"""The real-time scorer: velocity state + the active rule set (+ the optional model).
+
+`decide()` is the hot path: features from in-memory state, rules over a dict, no database.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from fanzha.risk.dsl import RuleSet, parse_ruleset
+from fanzha.risk.features import FEATURE_NAMES, Transfer, VelocityState
+from fanzha.risk.scoring import Verdict, evaluate, flagged
+
+DEFAULT_RULES_FILE = Path(__file__).parent / "rules" / "default.yaml"
+
+
+def compile_rules(text: str, *, label: str = "draft") -> RuleSet:
+    return parse_ruleset(text, FEATURE_NAMES, label=label)
+
+
+@lru_cache(maxsize=1)
+def default_ruleset() -> RuleSet:
+    return compile_rules(DEFAULT_RULES_FILE.read_text(encoding="utf-8"), label="默认规则")
+
+
+class Scorer:
+    def __init__(self, ruleset: RuleSet | None = None, state: VelocityState | None = None,
+                 model: Any | None = None) -> None:
+        self.ruleset = ruleset or default_ruleset()
+        self.state = state or VelocityState()
+        self.model = model
+
+    def features(self, t: Transfer) -> dict[str, Any]:
+        f = self.state.features(t)
+        if self.model is not None:
+            f["model_score"] = self.model.score(f)
+        return f
+
+    def decide(self, t: Transfer, *, apply: bool = True) -> tuple[dict[str, Any], Verdict]:
+        f = self.features(t)
+        verdict = evaluate(self.ruleset, f)
+        if apply:
+            self.state.apply(t, flagged=flagged(verdict.decision))
+        return f, verdict
