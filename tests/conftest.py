@@ -22,7 +22,7 @@ from fanzha.web import ratelimit
 
 PG_BASE_URL = os.environ.get("FANZHA_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 BACKENDS = [b.strip() for b in os.environ.get("FANZHA_TEST_BACKENDS", "sqlite,postgresql").split(",") if b.strip()]
-LOG_DIR = Path(os.environ.get("FANZHA_TEST_LOG_DIR", Path(__file__).resolve().parent.parent / "var" / "test-logs"))
+LOG_ROOT = Path(os.environ.get("FANZHA_TEST_LOG_DIR", Path(__file__).resolve().parent.parent / "var" / "test-logs"))
 
 
 def _worker() -> str:
@@ -42,7 +42,9 @@ def pytest_configure(config: pytest.Config) -> None:
     pii.set_keyring(pii.Keyring(b"k" * 32))
     from tests import logcapture
 
-    logcapture.start(LOG_DIR / f"run-{_worker()}.log")
+    # One folder per run, shared by the xdist workers (they inherit the controller's environment).
+    os.environ.setdefault("FANZHA_TEST_RUN_ID", f"run-{os.getpid()}")
+    logcapture.start(LOG_ROOT / os.environ["FANZHA_TEST_RUN_ID"], _worker())
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
@@ -58,12 +60,17 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
             conn.execute(text(f"DROP SCHEMA IF EXISTS fz_{_worker()} CASCADE"))
         admin.dispose()
     shutil.rmtree(Path(os.environ["FANZHA_DATA_DIR"]), ignore_errors=True)
-    leaks = logcapture.find_leaks()
+    logcapture.finish()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        return  # the controller checks every worker's logs once they are all done
+    leaks = logcapture.find_leaks_in_run()
     if leaks:
-        print("\n\nPII LEAK: unmasked personal numbers found in logs of this run:")
+        print("\n\nPII LEAK: unmasked personal values found in the logs of this test run:")
         for leak in leaks[:20]:
             print("  ", leak)
         session.exitstatus = 1
+    else:
+        print(f"\nPII log check: {logcapture.run_summary()}")
 
 
 _pg_state: dict[str, object] = {}

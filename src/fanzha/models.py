@@ -6,5 +6,6 @@ from fanzha.audit import models as audit_models
 from fanzha.core import events as core_events
 from fanzha.people import models as people_models
 from fanzha.users import models as users_models
+from fanzha.warning import models as warning_models  # noqa: F401
 
 __all__ = ["areas_models", "audit_models", "core_events", "people_models", "users_models"]

@@ -79,3 +79,11 @@ def test_log_lines_never_carry_clear_numbers() -> None:
 
     logging.getLogger("uvicorn.error").warning("payload 13700001111")
     assert logcapture.find_leaks() == []
+
+
+def test_the_log_check_would_catch_a_clear_number(tmp_path: object) -> None:
+    from pathlib import Path
+
+    log = Path(str(tmp_path)) / "w.log"
+    log.write_text('{"event": "oops 13766665555"}\n', encoding="utf-8")
+    assert logcapture._scan([log], {"13766665555"}) == ["w.log: 13766665555"]

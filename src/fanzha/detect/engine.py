@@ -11,7 +11,7 @@ import numpy as np
 from fanzha.detect.entities import extract_entities
 from fanzha.detect.explain import cues_for, guess_channel, rule_cue
 from fanzha.detect.labels import type_name
-from fanzha.detect.lookalike import check_host, host_of
+from fanzha.detect.lookalike import check_host, host_of, is_suspicious_tld
 from fanzha.detect.model import Array, LinearModel
 from fanzha.detect.normalize import Normalized, has_cjk, normalize
 from fanzha.detect.risklist import RiskList
@@ -23,6 +23,7 @@ NO_EVIDENCE_CAP = 0.1
 # Rule evidence the corpora cannot teach, added as log-odds against "not fraud".
 RISK_LISTED_WEIGHT = 4.0
 LOOKALIKE_WEIGHT = 3.0
+SUSPICIOUS_TLD_WEIGHT = 1.5  # .top/.xyz/.vip… links: cheap TLDs dominate 伪基站 phishing SMS
 
 
 @cache
@@ -87,10 +88,16 @@ class Detector:
                 entities[i] = e = e.model_copy(update={"risk_listed": True})
                 boost += RISK_LISTED_WEIGHT
                 cues.append(rule_cue(e, RISK_LISTED_WEIGHT, f"命中涉诈名单（来源：{entry.source or '未注明'}）"))
-            if e.kind is EntityKind.URL and (hit := check_host(host_of(e.value))) is not None:
+            if e.kind is not EntityKind.URL:
+                continue
+            host = host_of(e.value)
+            if (hit := check_host(host)) is not None:
                 entities[i] = e.model_copy(update={"note": hit.reason})
                 boost += LOOKALIKE_WEIGHT
                 cues.append(rule_cue(e, LOOKALIKE_WEIGHT, hit.reason))
+            elif is_suspicious_tld(host):
+                boost += SUSPICIOUS_TLD_WEIGHT
+                cues.append(rule_cue(e, SUSPICIOUS_TLD_WEIGHT, "链接使用钓鱼短信常见的廉价域名后缀"))
         return boost, cues
 
     def _verdict(
@@ -105,7 +112,7 @@ class Detector:
     ) -> Verdict:
         entities = extract_entities(norm)
         boost, rule_cues = self._rules(entities, now)
-        p_fraud = self.model.fraud_probability(float(scores[0]) + boost)
+        p_fraud = self.model.fraud_probability(float(scores[0]), boost)
         t_index = self.model.best_type(scores)
         cues = rule_cues + cues_for(self.model, norm, hits, t_index)
         if not cues:

@@ -314,16 +314,18 @@ def _fraud_text(code: str, rng: random.Random) -> str:
 
 
 def _normal_text(rng: random.Random) -> str:
+    # Shares: everyday notices/chat 60%, short chat 15%, warnings/news/chat that quote a scam 25%
+    # (quoting too much teaches the model that scam hooks are harmless).
     kind = rng.random()
-    if kind < 0.3:
+    if kind < 0.6:
         return _fill(rng.choice(NORMAL_TEMPLATES + MORE_NORMAL), rng)
-    if kind < 0.45:
+    if kind < 0.75:
         return rng.choice(SHORT_CHAT)
     hooks, asks = FRAUD_PIECES[rng.choice(sorted(FRAUD_PIECES))]
     hook = _fill(rng.choice(hooks + asks), rng)
-    if kind < 0.7:
+    if kind < 0.87:
         return f"{rng.choice(_WARN_PREFIX)}凡是“{hook}”的，{rng.choice(_WARN_SUFFIX)}"
-    if kind < 0.85:
+    if kind < 0.95:
         return _fill(f"{rng.choice(_NEWS_PREFIX)}有人以“{hook}”为由实施诈骗，{rng.choice(_NEWS_SUFFIX)}", rng)
     return rng.choice(_CHAT_ABOUT_FRAUD).format(hook=hook)
 

@@ -90,6 +90,7 @@ LEXICON: tuple[LexCue, ...] = tuple(
     + _cues(None, 1.5, "诱导下载App/点击链接", "下载app 下载软件 点击链接 点击下方链接 登录网址 扫描二维码 "
             "扫码下载 安装app")
     + _cues(None, 1.5, "转移至私聊渠道", "加微信 加qq 加我微信 加我qq 进群 拉你进群 私聊")
+    + _cues(None, 1.5, "要求先交钱再办事", "先交 先充 先付 先转 先垫 保证金 解冻费 手续费 验资 激活费")
     + _cues(None, 1.0, "制造紧迫感", "立即 马上 尽快处理 24小时内 逾期将 否则 过期作废 最后一天")
     # Guards: anti-fraud reminders, genuine notices, news. They lower the score.
     + _cues(None, -3.0, "反诈提醒/警方宣传", "96110 反诈中心提醒 国家反诈中心 警方提醒 公安提醒 谨防 提防 "

@@ -90,8 +90,9 @@ def check_host(host: str) -> LookalikeHit | None:
     for brand in PROTECTED:
         if _is_official(host, brand):
             return None
+    sub_labels = host.split(".")[: -len(domain.split("."))]
     for brand in PROTECTED:
-        if name == brand or brand in tokens:
+        if name == brand or brand in tokens or brand in sub_labels:
             return LookalikeHit(host, brand, f"域名冒用“{brand}”但不是官方网站")
         if len(brand) >= 4 and brand in name:
             return LookalikeHit(host, brand, f"域名包含“{brand}”但不是官方网站")

@@ -104,8 +104,10 @@ class LinearModel:
         )
         return np.asarray(x @ self.effective_weights) + self.bias, all_hits
 
-    def fraud_probability(self, binary_logit: float) -> float:
-        z = binary_logit / self.temperature
+    def fraud_probability(self, binary_logit: float, rule_log_odds: float = 0.0) -> float:
+        """Calibrated probability; rule evidence is already in calibrated log-odds, so it is added
+        after the temperature."""
+        z = binary_logit / self.temperature + rule_log_odds
         return float(1.0 / (1.0 + np.exp(-z))) if z > -50 else 0.0
 
     def best_type(self, row: Array) -> int:

@@ -44,7 +44,7 @@ class TrainConfig:
     c: float = 0.5
     n_generated: int = 24_000
     seed: int = 7
-    max_iter: int = 300
+    max_iter: int = 200
 
 
 def ngrams(text: str, nmin: int, nmax: int) -> set[str]:

@@ -11,7 +11,7 @@ from typing import Any
 
 from fanzha.risk.dsl import RuleSet, parse_ruleset
 from fanzha.risk.features import FEATURE_NAMES, Transfer, VelocityState
-from fanzha.risk.scoring import Verdict, evaluate, flagged
+from fanzha.risk.scoring import DECISION_RANK, Verdict, evaluate
 
 DEFAULT_RULES_FILE = Path(__file__).parent / "rules" / "default.yaml"
 
@@ -42,5 +42,6 @@ class Scorer:
         f = self.features(t)
         verdict = evaluate(self.ruleset, f)
         if apply:
-            self.state.apply(t, flagged=flagged(verdict.decision))
+            # Only holds and blocks mark the accounts: a verify is often cleared at the counter.
+            self.state.apply(t, flagged=DECISION_RANK[verdict.decision] >= DECISION_RANK["hold"])
         return f, verdict

@@ -78,7 +78,9 @@ class _PayerHistory:
     times: list[float] = field(default_factory=list)
     amounts: list[int] = field(default_factory=list)
     near: list[int] = field(default_factory=list)
-    payees: dict[str, float] = field(default_factory=dict)
+    to: list[str] = field(default_factory=list)  # payee of each windowed transfer
+    payees: dict[str, float] = field(default_factory=dict)  # last transfer to each payee
+    since: dict[str, float] = field(default_factory=dict)  # first transfer to each payee
     devices: dict[str, float] = field(default_factory=dict)
 
 
@@ -98,6 +100,7 @@ FEATURE_NAMES = frozenset({
     "on_call", "screen_sharing", "remote_control", "any_remote", "new_device",
     "near_limit", "near_limit_count_24h", "model_score",
     "checklist_answered", "checklist_points", "checklist_red_flags", "payee_flagged_7d", "payer_flagged_24h",
+    "payee_relation_days", "to_payee_count_7d", "to_payee_amount_7d_fen",
 })  # fmt: skip
 
 
@@ -146,7 +149,8 @@ class VelocityState:
             f.update(payer_first_seen=True, payer_history_7d=0, count_1h=1, amount_1h_fen=t.amount_fen,
                      count_24h=1, amount_24h_fen=t.amount_fen, count_7d=1, amount_7d_fen=t.amount_fen,
                      avg_amount_7d_fen=None, max_amount_7d_fen=None, amount_ratio=None,
-                     first_to_payee=True, new_device=False, near_limit_count_24h=int(near))
+                     first_to_payee=True, new_device=False, near_limit_count_24h=int(near),
+                     payee_relation_days=0, to_payee_count_7d=0, to_payee_amount_7d_fen=t.amount_fen)
         else:
             times = payer.times
             end = bisect_right(times, ts)
@@ -156,6 +160,10 @@ class VelocityState:
             prior = end - start_7d
             prior_sum = sum(payer.amounts[start_7d:end])
             last_pay = payer.payees.get(t.payee)
+            first_pay = payer.since.get(t.payee)
+            first_to_payee = last_pay is None or last_pay < ts - PAIR_HORIZON or (first_pay or ts) >= ts
+            to_payee = [a for p, a in zip(payer.to[start_7d:end], payer.amounts[start_7d:end], strict=True)
+                        if p == t.payee] if not first_to_payee else []
             f.update(
                 payer_first_seen=not payer.payees or max(payer.payees.values()) < ts - PAIR_HORIZON,
                 payer_history_7d=prior,
@@ -165,7 +173,9 @@ class VelocityState:
                 avg_amount_7d_fen=prior_sum // prior if prior else None,
                 max_amount_7d_fen=max(payer.amounts[start_7d:end]) if prior else None,
                 amount_ratio=round(t.amount_fen * prior / prior_sum, 1) if prior and prior_sum else None,
-                first_to_payee=last_pay is None or last_pay < ts - PAIR_HORIZON or last_pay > ts,
+                first_to_payee=first_to_payee,
+                payee_relation_days=0 if first_to_payee or first_pay is None else int((ts - first_pay) // DAY),
+                to_payee_count_7d=len(to_payee), to_payee_amount_7d_fen=sum(to_payee) + t.amount_fen,
                 new_device=t.device is not None and bool(payer.devices) and t.device not in payer.devices,
                 near_limit_count_24h=sum(payer.near[start_24h:end]) + int(near),
             )
@@ -205,12 +215,14 @@ class VelocityState:
         payer.times.insert(pos, ts)
         payer.amounts.insert(pos, t.amount_fen)
         payer.near.insert(pos, int(is_near_limit(t.amount_fen, self.limits_fen)))
+        payer.to.insert(pos, t.payee)
         payer.payees[t.payee] = max(ts, payer.payees.get(t.payee, 0.0))
+        payer.since[t.payee] = min(ts, payer.since.get(t.payee, ts))
         if t.device is not None:
             payer.devices[t.device] = max(ts, payer.devices.get(t.device, 0.0))
         cut = bisect_left(payer.times, self.latest_ts - WINDOW)
         if cut:
-            del payer.times[:cut], payer.amounts[:cut], payer.near[:cut]
+            del payer.times[:cut], payer.amounts[:cut], payer.near[:cut], payer.to[:cut]
         payee = self._payees.setdefault(t.payee, _PayeeHistory())
         pos = bisect_right(payee.times, ts)
         payee.times.insert(pos, ts)

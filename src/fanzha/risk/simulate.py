@@ -137,9 +137,10 @@ def _fraud(rng: random.Random, c: _Customer, age: int, tags: tuple[str, ...], a:
 
 
 def stream(county: County, attempts: list[Attempt], *, seed: int, start: datetime, days: int,
-           customers: int = 8_000, hasher: Hasher = str) -> Iterator[SimTransfer]:
+           customers: int = 8_000, warmup_days: int = 0, hasher: Hasher = str) -> Iterator[SimTransfer]:
     """All transfers of `days` days in time order: `customers` sampled residents plus every
-    resident who would lose money to a fraud attempt in that period."""
+    resident who would lose money to a fraud attempt in that period. A warm-up of everyday
+    traffic before `start` gives the bank the account history it would have."""
     rng = random.Random(seed * 1_000_003 + 17)
     end = start + timedelta(days=days)
     losers = [a for a in attempts if a.would_lose_fen > 0 and start <= a.at < end]
@@ -151,14 +152,16 @@ def stream(county: County, attempts: list[Attempt], *, seed: int, start: datetim
     seq = 0
     hours = [0.2, 0.1, 0.05, 0.05, 0.05, 0.1, 0.4, 1.0, 2.0, 3.0, 3.5, 3.5, 3.5, 3.0, 3.0, 3.0,
              3.0, 3.0, 3.5, 4.0, 4.0, 3.0, 1.5, 0.6]
+    first = start - timedelta(days=warmup_days)
+    span = days + warmup_days
     for c in people.values():
         res = county.residents[c.index]
-        n = int(rng.expovariate(1 / (c.rate_per_day * days)))
+        n = int(rng.expovariate(1 / (c.rate_per_day * span)))
         for _ in range(n):
-            day = rng.randrange(days)
+            day = rng.randrange(span)
             hour = rng.choices(range(24), hours)[0]
-            at = start + timedelta(days=day, hours=hour - 8, seconds=rng.randrange(3600))
-            if not start <= at < end:
+            at = first + timedelta(days=day, hours=hour - 8, seconds=rng.randrange(3600))
+            if not first <= at < end:
                 continue
             seq += 1
             items.append(_normal(rng, c, res.age, at, seq, hasher))
@@ -187,9 +190,12 @@ class StreamResult:
     minutes_to_hold: float | None
 
 
-def measure(decided: list[tuple[SimTransfer, int, str]], thresholds: dict[str, int]) -> StreamResult:
+def measure(decided: list[tuple[SimTransfer, int, str]], thresholds: dict[str, int],
+            since: datetime | None = None) -> StreamResult:
     """Recall of fraud transfers against the share of normal transfers sent to verify or worse,
     across verify thresholds (the curve), and at the rule set's own thresholds."""
+    if since is not None:
+        decided = [d for d in decided if d[0].transfer.at >= since]
     normal = [score for s, score, _ in decided if not s.is_fraud]
     fraud = [score for s, score, _ in decided if s.is_fraud]
     curve = []

@@ -162,7 +162,7 @@ class Engine:
             return
         key = self._node_key(facts, nodes).label("node")
         stmt = (select(key, *columns).select_from(facts.table)
-                .where(self._in_nodes(facts, nodes), *self._in_period(facts, period)).group_by(key))
+                .where(self._in_nodes(facts, nodes), *facts.filters, *self._in_period(facts, period)).group_by(key))
         rows = {r[0]: r for r in self.session.execute(stmt)}
         for node in nodes:
             row = rows.get(node.code)
@@ -183,14 +183,15 @@ class Engine:
                         func.row_number().over(partition_by=key, order_by=column).label("rn"),
                         func.count().over(partition_by=key).label("n"))
                  .select_from(facts.table)
-                 .where(self._in_nodes(facts, nodes), column.is_not(None), *self._in_period(facts, period))
+                 .where(self._in_nodes(facts, nodes), column.is_not(None), *facts.filters,
+                        *self._in_period(facts, period))
                  .subquery())
         middle = or_(inner.c.rn == (inner.c.n + 1) / 2, inner.c.rn == (inner.c.n + 2) / 2)
         stmt = select(inner.c.node, func.avg(inner.c.v)).where(middle).group_by(inner.c.node)
         medians = {node: float(v) for node, v in self.session.execute(stmt) if v is not None}
         for node in nodes:
             m = medians.get(node.code)
-            out[node.code][med.code] = m / med.divide_by if m is not None else None
+            out[node.code][med.code] = round(m / med.divide_by, 2) if m is not None else None
 
     def node(self, area: Area, period: Period, codes: Sequence[str] | None = None) -> Values:
         return self.values([area], period, codes)[area.code]
@@ -228,11 +229,27 @@ class Engine:
         except MissingColumn:
             return None
         stmt = (select(dim, measure).select_from(facts.table)
-                .where(self._in_nodes(facts, [area]), *self._in_period(facts, period))
+                .where(self._in_nodes(facts, [area]), *facts.filters, *self._in_period(facts, period))
                 .group_by(dim).order_by(measure.desc()))
         labels = spec.labels or {}
         return [Slice(str(k) if k is not None else "", labels.get(str(k), str(k) if k else "未登记"), int(v or 0))
                 for k, v in self.session.execute(stmt)]
+
+    def repeat_subjects(self, area: Area, period: Period, *, source: str, column: str) -> int | None:
+        """How many subjects (e.g. victims) with a row in the period have two or more rows up to
+        its end: repeat victims. None when the source or the column is missing."""
+        facts = sources.load(source)
+        if facts is None or not self.covers(source, period) or facts.at is None:
+            return None
+        try:
+            subject = facts.col(column)
+        except MissingColumn:
+            return None
+        start, end = ((period.start, period.end) if facts.at_is_date else period.utc_bounds())
+        inner = (select(subject).select_from(facts.table)
+                 .where(self._in_nodes(facts, [area]), *facts.filters, subject.is_not(None), facts.at < end)
+                 .group_by(subject).having(func.count() >= 2, func.max(facts.at) >= start).subquery())
+        return int(self.session.scalar(select(func.count()).select_from(inner)) or 0)
 
 
 def _closure(wanted: Sequence[Indicator]) -> list[Indicator]:

@@ -165,9 +165,10 @@ def _facts(group: list[_Located], now: datetime, extra_signals: int = 0) -> grad
 
 
 def ingest(session: Session, signals: list[SignalIn], *, actor: Principal, now: datetime | None = None,
-           window: timedelta = dedup.DEFAULT_WINDOW, audit_action: str = "warning.ingest") -> IngestReport:
-    """Ingest a batch. Rows that cannot be accepted come back in `report.rejected`; the caller
-    decides whether that rejects the whole batch (API) or only those rows (file import)."""
+           window: timedelta = dedup.DEFAULT_WINDOW, audit_action: str = "warning.ingest",
+           partial: bool = False) -> IngestReport:
+    """Ingest a batch. Rows that cannot be accepted come back in `report.rejected`; with
+    `partial` the others are still written (file import, bus), otherwise nothing is."""
     actor.require(Permission.WARNING_INGEST)
     now = now or clock.now()
     report = IngestReport()
@@ -184,7 +185,7 @@ def ingest(session: Session, signals: list[SignalIn], *, actor: Principal, now: 
     dupes = [(r, s) for r, s in fresh if (s.source, s.external_id) in already]
     fresh = [(r, s) for r, s in fresh if (s.source, s.external_id) not in already]
     located, report.rejected = _locate(session, fresh, now)
-    if report.rejected:
+    if report.rejected and not partial:
         return report
 
     owned = _claim_signals(session, [{

@@ -51,8 +51,9 @@ def _public(request: Request, name: str, ctx: dict[str, object], status_code: in
 
 @router.get("/check", response_class=HTMLResponse)
 def check_form(request: Request, _limit: PublicRateLimit, kind: str = "text") -> HTMLResponse:
-    return _public(request, "citizen/check.html", {"kinds": CHECK_KINDS, "kind": kind if kind in CHECK_KINDS else "text",
-                                                   "value": "", "error": None, "view": None})
+    chosen = kind if kind in CHECK_KINDS else "text"
+    return _public(request, "citizen/check.html",
+                   {"kinds": CHECK_KINDS, "kind": chosen, "value": "", "error": None, "view": None})
 
 
 @router.post("/check", response_class=HTMLResponse)

@@ -63,11 +63,24 @@ def _wants_html(request: Request) -> bool:
     return not request.url.path.startswith("/api/") and "text/html" in request.headers.get("accept", "")
 
 
+_TITLES = {403: "无权访问", 404: "未找到", 409: "操作冲突", 422: "输入有误", 429: "请求过于频繁"}
+
+
+def _error_page(request: Request, status: int, message_zh: str) -> Response:
+    """A page a person can read (and go back from) instead of a JSON body in the browser."""
+    from fanzha.web.templating import render
+
+    return render(request, "error.html", {"status": status, "title": _TITLES.get(status, "请求无法完成"),
+                                          "message": message_zh}, status_code=status)
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(FanzhaError)
     async def _domain(request: Request, exc: FanzhaError) -> Response:
         if exc.status_code == 401 and _wants_html(request):
             return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+        if _wants_html(request):
+            return _error_page(request, exc.status_code, exc.message_zh)
         return JSONResponse(exc.to_dict(), status_code=exc.status_code)
 
     @app.exception_handler(RequestValidationError)
@@ -80,6 +93,8 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         zh, en = _HTTP_MESSAGES.get(exc.status_code, ("请求无法处理", str(exc.detail)))
+        if _wants_html(request):
+            return _error_page(request, exc.status_code, zh)
         return JSONResponse(error_body(f"http_{exc.status_code}", zh, en), status_code=exc.status_code)
 
     @app.exception_handler(Exception)

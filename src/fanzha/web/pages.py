@@ -6,17 +6,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import func, select
 
 from fanzha.areas import service as areas
-from fanzha.areas.models import LEVEL_NAMES_ZH, Area
-from fanzha.audit import service as audit
+from fanzha.core import clock
 from fanzha.core.deps import SESSION_COOKIE, CurrentUser, SessionDep, client_ip
 from fanzha.core.errors import FanzhaError
 from fanzha.core.rbac import Permission
 from fanzha.core.settings import get_settings
 from fanzha.people import service as people
-from fanzha.people.models import Person
 from fanzha.users import service as users
 from fanzha.web.nav import visible
 from fanzha.web.templating import render
@@ -71,7 +68,8 @@ def workbench(request: Request, user: CurrentUser, session: SessionDep) -> HTMLR
     from fanzha.web.workbench import sections
 
     area = areas.get(session, code=user.area_code) if user.area_code else None
-    return page(request, user, "workbench.html", {"area": area, "sections": sections(session, user)})
+    return page(request, user, "workbench.html", {"area": area, "sections": sections(session, user),
+                                                   "now": clock.now()})
 
 
 @router.get("/people", response_class=HTMLResponse)
@@ -83,26 +81,3 @@ def people_list(request: Request, user: CurrentUser, session: SessionDep, area_c
                                      limit=size, offset=(max(page_no, 1) - 1) * size)
     return page(request, user, "people.html", {"rows": rows, "total": total, "page_no": page_no, "size": size,
                                                 "area_code": area_code or ""})
-
-
-@router.get("/admin/areas", response_class=HTMLResponse)
-def areas_page(request: Request, user: CurrentUser, session: SessionDep, parent: str | None = None) -> HTMLResponse:
-    user.require(Permission.AREA_READ)
-    rows = areas.list_areas(session, scope=user.scope, parent_code=parent) if parent else \
-        [a for a in areas.list_areas(session, scope=user.scope) if a.level in ("city", "county", "town", "bank")]
-    counts = dict(session.execute(select(Area.parent_code, func.count()).group_by(Area.parent_code)).all())
-    pop = dict(session.execute(select(Person.area_code, func.count()).group_by(Person.area_code)).all())
-    return page(request, user, "areas.html", {"rows": rows, "counts": counts, "levels": LEVEL_NAMES_ZH,
-                                               "parent": parent, "people": pop})
-
-
-@router.get("/admin/users", response_class=HTMLResponse)
-def users_page(request: Request, user: CurrentUser, session: SessionDep) -> HTMLResponse:
-    user.require(Permission.USER_WRITE)
-    return page(request, user, "users.html", {"rows": users.list_users(session, actor=user)})
-
-
-@router.get("/admin/audit", response_class=HTMLResponse)
-def audit_page(request: Request, user: CurrentUser, session: SessionDep, page_no: int = 1) -> HTMLResponse:
-    total, rows = audit.list_records(session, actor=user, limit=100, offset=(max(page_no, 1) - 1) * 100)
-    return page(request, user, "audit.html", {"rows": rows, "total": total, "page_no": page_no})

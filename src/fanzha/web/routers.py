@@ -15,11 +15,13 @@ API_ROUTERS = [
     "fanzha.areas.api:router",
     "fanzha.people.api:router",
     "fanzha.audit.api:router",
+    "fanzha.warning.api:router",
 ]
 
 PAGE_ROUTERS = [
     "fanzha.web.pages:router",
     "fanzha.web.citizen:router",
+    "fanzha.web.admin:router",
 ]
 
 

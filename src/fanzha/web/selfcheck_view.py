@@ -63,9 +63,20 @@ def highlight(text: str, cues: list[Cue]) -> list[Segment]:
     return out
 
 
+# A resident reads the top reasons; a long tail of weak cues hides the ones that matter.
+MAX_REASONS = 6
+
+
+def shown_cues(verdict: Verdict) -> list[Cue]:
+    """Cues worth showing: a fragment inside a link ("tt" of "http") explains nothing to a resident."""
+    urls = [(e.start, e.end) for e in verdict.entities if e.kind == EntityKind.URL]
+    return [c for c in verdict.cues
+            if not any(s <= c.start and c.end <= e and (c.start, c.end) != (s, e) for s, e in urls)]
+
+
 def _reasons(verdict: Verdict) -> list[str]:
     reasons: list[str] = []
-    for cue in verdict.cues:
+    for cue in shown_cues(verdict)[:MAX_REASONS]:
         line = f"“{cue.phrase}”：{cue.reason}"
         if line not in reasons:
             reasons.append(line)
@@ -82,7 +93,7 @@ def present(text: str, verdict: Verdict) -> CheckView:
     tip = BY_CODE.get(verdict.type_code or "")
     if risk == "高":
         headline = f"高度疑似诈骗{f'（{verdict.type_name}）' if verdict.type_name else ''}，请不要转账、不要点击链接"
-        advice = ["立即停止与对方联系，不要转账、不要透露验证码", f"已经转账的，马上拨打 110 报警并联系开户银行止付",
+        advice = ["立即停止与对方联系，不要转账、不要透露验证码", "已经转账的，马上拨打 110 报警并联系开户银行止付",
                   f"拿不准时拨打反诈专线 {HOTLINE} 咨询"]
     elif risk == "中":
         headline = "存在诈骗风险，请先核实再行动"
@@ -94,5 +105,5 @@ def present(text: str, verdict: Verdict) -> CheckView:
     entities = [(ENTITY_NAMES_ZH.get(EntityKind(e.kind), str(e.kind)), e.text, e.note) for e in verdict.entities
                 if e.kind != EntityKind.AMOUNT]
     return CheckView(risk=risk, headline=headline, type_name=verdict.type_name if risk != "低" else None,
-                     reasons=_reasons(verdict), segments=highlight(text, verdict.cues), entities=entities,
+                     reasons=_reasons(verdict), segments=highlight(text, shown_cues(verdict)), entities=entities,
                      advice=advice, tip=tip if risk != "低" else None)

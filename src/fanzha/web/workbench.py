@@ -1,11 +1,17 @@
 """What each role's workbench shows. Domains add a section provider when they land:
-a callable (session, user) -> Section | None, listed in SECTION_PROVIDERS."""
+a callable (session, user) -> Section | None, listed in SECTION_PROVIDERS.
+
+A provider returns None when the section means nothing to that user's role. Sections with
+`todo=True` ("needs my action now") are shown first, most urgent first; the rest follow as
+the area overview. A row cell may be a plain string, a `Link`, or a `Due` (an SLA deadline,
+rendered as a live countdown that turns amber when close and red when overdue)."""
 
 from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -14,13 +20,30 @@ from fanzha.core.rbac import Permission, Principal
 from fanzha.people.models import Person
 
 
+@dataclass(frozen=True)
+class Link:
+    text: str
+    href: str
+
+
+@dataclass(frozen=True)
+class Due:
+    at: datetime | None
+
+
+Cell = str | Link | Due
+
+
 @dataclass
 class Section:
     title: str
     figures: list[tuple[str, str]] = field(default_factory=list)
-    rows: list[dict[str, str]] = field(default_factory=list)
+    rows: list[dict[str, Cell]] = field(default_factory=list)
     columns: list[str] = field(default_factory=list)
     link: str | None = None
+    todo: bool = False  # things waiting for this user's action, shown on top
+    urgency: int = 50  # lower first among todo sections (e.g. 10 = overdue 高 warnings)
+    empty: str = "暂无待办"  # shown when a todo section has no rows
 
 
 def people_section(session: Session, user: Principal) -> Section | None:
@@ -47,4 +70,4 @@ def sections(session: Session, user: Principal) -> list[Section]:
         section = provider(session, user)
         if section is not None:
             out.append(section)
-    return out
+    return sorted(out, key=lambda s: (not s.todo, s.urgency if s.todo else 0))

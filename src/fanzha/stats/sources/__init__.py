@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, FromClause, func, select
+from sqlalchemy import ColumnElement, FromClause, func, inspect, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import FunctionElement
@@ -33,6 +33,12 @@ class Facts:
     at: ColumnElement[Any] | None
     columns: dict[str, ColumnElement[Any]] = field(default_factory=dict)
     at_is_date: bool = False
+    # Rows that do not count at all (a report declined as not a fraud case).
+    where: ColumnElement[bool] | None = None
+
+    @property
+    def filters(self) -> list[ColumnElement[bool]]:
+        return [self.where] if self.where is not None else []
 
     def col(self, name: str) -> ColumnElement[Any]:
         try:
@@ -79,13 +85,26 @@ def _seconds_pg(element: seconds_between, compiler: Any, **kw: Any) -> str:
 
 
 def coverage(session: Session, facts: Facts) -> Coverage:
+    """Rows and time range; a table missing from this database (not migrated yet) counts as empty."""
+    inspector = inspect(session.connection())
+    for table in _tables(facts):
+        if not inspector.has_table(table):
+            return Coverage(0, None, None)
     if facts.at is None:
-        rows = session.scalar(select(func.count()).select_from(facts.table)) or 0
+        rows = session.scalar(select(func.count()).select_from(facts.table).where(*facts.filters)) or 0
         return Coverage(rows, None, None)
-    first, last = session.execute(select(func.min(facts.at), func.max(facts.at)).select_from(facts.table)).one()
+    first, last = session.execute(select(func.min(facts.at), func.max(facts.at)).select_from(facts.table)
+                                  .where(*facts.filters)).one()
     if first is None:
         return Coverage(0, None, None)
     return Coverage(1, _as_datetime(first), _as_datetime(last))
+
+
+def _tables(facts: Facts) -> list[str]:
+    from sqlalchemy import Table
+    from sqlalchemy.sql.visitors import iterate
+
+    return [el.name for el in iterate(facts.table) if isinstance(el, Table)]
 
 
 def _as_datetime(value: datetime | date | str) -> datetime:

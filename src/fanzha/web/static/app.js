@@ -20,3 +20,19 @@ document.addEventListener("click", function (evt) {
       btn.remove();
     });
 });
+// SLA countdowns: the server renders the first text; keep it current without reloading the page.
+function fanzhaCountdowns() {
+  var now = Date.now();
+  document.querySelectorAll(".countdown[data-due]").forEach(function (el) {
+    var secs = Math.round((Date.parse(el.dataset.due) - now) / 1000), m = Math.floor(Math.abs(secs) / 60), span;
+    if (m >= 2880) { span = Math.floor(m / 1440) + " 天"; }
+    else if (m >= 60) { span = Math.floor(m / 60) + " 小时" + (m % 60 ? " " + (m % 60) + " 分" : ""); }
+    else { span = Math.max(m, 1) + " 分钟"; }
+    el.textContent = (secs < 0 ? "超时 " : "剩 ") + span;
+    el.classList.toggle("overdue", secs < 0);
+    el.classList.toggle("soon", secs >= 0 && secs < 600);
+  });
+}
+document.addEventListener("DOMContentLoaded", fanzhaCountdowns);
+document.addEventListener("htmx:afterSwap", fanzhaCountdowns);
+setInterval(fanzhaCountdowns, 30000);

@@ -1,0 +1,139 @@
+"""Targeting and visit plans on the database: gathers the aggregates and the one grid's residents,
+then hands plain data to the pure modules (targeting.py, visitplan.py)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import numpy as np
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from fanzha.areas import service as areas
+from fanzha.areas.models import Area, AreaLevel
+from fanzha.core import clock
+from fanzha.core.errors import Invalid
+from fanzha.core.rbac import Permission, Principal
+from fanzha.core.scope import Scope
+from fanzha.outreach import service, sources, targeting, visitplan
+from fanzha.outreach.models import Campaign, TargetGroup
+from fanzha.outreach.schemas import PlanStop, Recommendation
+from fanzha.people.models import Person
+
+HISTORY_DAYS = 180
+DEFAULT_STOPS = 20  # households one grid worker can visit in a day's round (~15 min each + walking)
+
+
+def county_path(path: str) -> str:
+    """The top of the tree above an area: rates are learned county-wide, from aggregates only."""
+    return "/" + path.strip("/").split("/")[0] + "/"
+
+
+def _group_population(session: Session, path: str) -> tuple[dict[TargetGroup, int], dict[TargetGroup, int]]:
+    rows = session.execute(
+        select(Person.age_band, Person.occupation, Person.app_installed, func.count())
+        .where(Person.area_path.startswith(path, autoescape=True))
+        .group_by(Person.age_band, Person.occupation, Person.app_installed))
+    population: dict[TargetGroup, int] = {}
+    uninstalled: dict[TargetGroup, int] = {}
+    for band, occupation, installed, n in rows:
+        for g in targeting.groups_of(band, occupation, ()):
+            population[g] = population.get(g, 0) + n
+            if not installed:
+                uninstalled[g] = uninstalled.get(g, 0) + n
+    return population, uninstalled
+
+
+def recommendations(session: Session, *, actor: Principal, area_code: str, top: int = 5) -> list[Recommendation]:
+    actor.require(Permission.OUTREACH_READ)
+    area = areas.get(session, code=area_code, scope=actor.scope)
+    today = clock.now().date()
+    root = county_path(area.path)
+    county_signals = sources.recent_signals(session, scope=Scope(root), since=today - timedelta(days=HISTORY_DAYS))
+    county_pop, _ = _group_population(session, root)
+    population, uninstalled = _group_population(session, area.path)
+    local_codes = set(session.scalars(select(Area.code).where(Area.path.startswith(area.path, autoescape=True))))
+    past = [targeting.PastCampaign(c.kind, c.held_on, tuple(c.target_groups), tuple(c.fraud_types))
+            for c in session.scalars(select(Campaign).where(
+                Campaign.area_path.startswith(area.path, autoescape=True),
+                Campaign.held_on >= today - timedelta(days=targeting.RECENT_DAYS)))]
+    profile = targeting.AreaProfile(
+        population=population, uninstalled=uninstalled,
+        signals=[s for s in county_signals if s.area_code in local_codes],
+        county_rate=targeting.county_rates(county_signals, county_pop), past=past)
+    return [Recommendation(group=t.group, fraud_type=t.fraud_type, fraud_type_name=t.fraud_type_name,
+                           channel=t.channel, score=t.score, reasons=list(t.reasons))
+            for t in targeting.recommend(profile, today=today, top=top)]
+
+
+@dataclass
+class _CountyModel:
+    model: visitplan.RiskModel
+    grid_index: dict[str, int]
+    county_rate: float
+    signals: list[sources.VictimSignal]
+
+
+def _county_model(session: Session, root: str, today: date) -> _CountyModel:
+    cells = session.execute(
+        select(Person.area_code, Person.age_band, Person.occupation, func.count())
+        .where(Person.area_path.startswith(root, autoescape=True))
+        .group_by(Person.area_code, Person.age_band, Person.occupation)).all()
+    grid_index: dict[str, int] = {}
+    for code, *_ in cells:
+        grid_index.setdefault(code, len(grid_index))
+    signals = sources.recent_signals(session, scope=Scope(root), since=today - timedelta(days=HISTORY_DAYS))
+    model = visitplan.fit(np.array([grid_index[c[0]] for c in cells], dtype=np.int64),
+                          np.array([visitplan.segment_of(c[1], c[2]) for c in cells], dtype=np.int64),
+                          np.array([c[3] for c in cells], dtype=np.float64), signals, grid_index=grid_index)
+    total = sum(c[3] for c in cells)
+    rate = float(np.dot(model.segment_rate[[visitplan.segment_of(c[1], c[2]) for c in cells]],
+                        [c[3] for c in cells]) / total) if total else 0.0
+    return _CountyModel(model, grid_index, rate, signals)
+
+
+def visit_plan(session: Session, *, actor: Principal, grid_code: str, stops: int = DEFAULT_STOPS) -> list[PlanStop]:
+    """Today's round for one grid: households by summed risk, members masked."""
+    actor.require(Permission.OUTREACH_READ)
+    actor.require(Permission.PERSON_READ)
+    if not 1 <= stops <= 200:
+        raise Invalid("每日走访户数须在 1–200 之间", "stops must be between 1 and 200")
+    grid = areas.get(session, code=grid_code, scope=actor.scope)
+    if grid.level != AreaLevel.GRID:
+        raise Invalid("走访计划按网格生成，请选择网格", "visit plans are per grid", fields={"grid_code": grid_code})
+    today = clock.now().date()
+    county = _county_model(session, county_path(grid.path), today)
+    people = session.scalars(select(Person).where(Person.area_code == grid.code).order_by(Person.id)).all()
+    if not people:
+        return []
+    flagged = {s.person_key for s in county.signals if s.area_code == grid.code and s.person_key is not None}
+    visited = service.last_visits(session, area_path=grid.path, since=today - timedelta(days=365))
+    households: dict[str, int] = {}
+    keys = [households.setdefault(p.address_enc or f"#{p.id}", len(households)) for p in people]
+    g = county.grid_index.get(grid.code, 0)
+    residents = visitplan.Residents(
+        grid=np.zeros(len(people), dtype=np.int64), household=np.array(keys, dtype=np.int64),
+        segment=np.array([visitplan.segment_of(p.age_band, p.occupation) for p in people], dtype=np.int64),
+        app_installed=np.array([p.app_installed for p in people]), flagged=np.array([p.id in flagged for p in people]),
+        days_since_visit=np.array([(today - visited[p.id]).days if p.id in visited else 10_000 for p in people]))
+    local_model = visitplan.RiskModel(county.model.segment_rate, county.model.grid_factor[[g]])
+    risk = local_model.risk(residents)
+    chosen = visitplan.plan(residents, risk, stops_per_grid=stops)
+    out = []
+    for i in range(len(chosen)):
+        rows = [int(j) for j in chosen.member_index[i]]
+        members = [people[j] for j in rows]
+        lead = people[max(rows, key=lambda j: float(risk[j]))]
+        reasons = visitplan.reasons_for(
+            segment_rate=float(county.model.segment_rate[visitplan.segment_of(lead.age_band, lead.occupation)]),
+            county_rate=county.county_rate, grid_factor=float(county.model.grid_factor[g]),
+            app_installed=lead.app_installed, flagged=lead.id in flagged, tags=lead.tags)
+        out.append(PlanStop(order=i + 1, household=f"第 {i + 1} 户", risk=round(float(chosen.risk[i]) * 10_000, 2),
+                            reasons=reasons, persons=[{
+                                "id": p.id, "name": p.name_masked, "phone": p.phone_masked or "", "age": p.age,
+                                "tags": list(p.tags), "app_installed": p.app_installed,
+                                "app_registered": p.app_registered,
+                                "last_visit": visited[p.id].isoformat() if p.id in visited else None}
+                                for p in members]))
+    return out
