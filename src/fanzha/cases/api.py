@@ -99,11 +99,13 @@ def case_graph(case_id: int, user: CurrentUser, session: SessionDep) -> dict[str
     return linking.neighbourhood(session, actor=user, case_id=case_id)
 
 
-@router.get("/{case_id}/sheet.docx", dependencies=READ,
-            responses={200: {"content": {"application/vnd.openxmlformats-officedocument.wordprocessingml.document": {}}}})
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@router.get("/{case_id}/sheet.docx", dependencies=READ, responses={200: {"content": {DOCX: {}}}})
 def case_sheet(case_id: int, user: CurrentUser, session: SessionDep) -> Response:
     name, body = export.case_sheet(session, actor=user, case_id=case_id)
-    return attachment(name, body, "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    return attachment(name, body, DOCX)
 
 
 @gang_router.get("", response_model=list[GangSummary], dependencies=READ)

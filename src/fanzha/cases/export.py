@@ -34,7 +34,8 @@ def case_sheet(session: Session, *, actor: Principal, case_id: int) -> tuple[str
         ("报案时间", f"{local(out.reported_at):%Y-%m-%d %H:%M}"),
         ("发案时间", f"{local(out.occurred_at):%Y-%m-%d %H:%M}" if out.occurred_at else "不详"),
         ("所属辖区", out.area_code), ("诈骗类型", f"{out.type_code or ''} {out.type_name or '待确认'}"),
-        ("接触渠道", out.channel or "不详"), ("受害人", f"{out.victim_name_masked or '不详'} {out.victim_phone_masked or ''}"),
+        ("接触渠道", out.channel or "不详"),
+        ("受害人", f"{out.victim_name_masked or '不详'} {out.victim_phone_masked or ''}"),
         ("损失金额", _yuan(out.loss_fen)), ("挽回金额", _yuan(out.recovered_fen)), ("报案次数", str(out.report_count)),
     ]  # fmt: skip
     table = doc.add_table(rows=0, cols=2)
@@ -62,7 +63,8 @@ def case_sheet(session: Session, *, actor: Principal, case_id: int) -> tuple[str
         cell.text = text
     for e in out.entities:
         cells = t.add_row().cells
-        notes = [x for x in (None if e.valid else f"格式存疑：{e.note}", "已列入涉诈名单" if e.risk_listed else None) if x]
+        notes = [f"格式存疑：{e.note}"] if not e.valid else []
+        notes += ["已列入涉诈名单"] if e.risk_listed else []
         cells[0].text, cells[1].text, cells[2].text, cells[3].text = e.kind_name, e.masked, e.role, "；".join(notes)
     if out.scripts:
         doc.add_heading("诈骗话术", level=2)

@@ -14,7 +14,8 @@ from fanzha.cases.schemas import CaseCreate
 FIELD_ROLES: dict[str, tuple[EntityKind, str]] = {
     "phones": (EntityKind.PHONE, "涉案号码"), "accounts": (EntityKind.ACCOUNT, "收款账户"),
     "urls": (EntityKind.URL, "涉案网址"), "apps": (EntityKind.APP, "涉案App"), "qq_ids": (EntityKind.QQ, "QQ号"),
-    "wechat_ids": (EntityKind.WECHAT, "微信号"), "ips": (EntityKind.IP, "IP地址"), "devices": (EntityKind.DEVICE, "设备号"),
+    "wechat_ids": (EntityKind.WECHAT, "微信号"), "ips": (EntityKind.IP, "IP地址"),
+    "devices": (EntityKind.DEVICE, "设备号"),
 }  # fmt: skip
 ROLE_BY_KIND = {kind: role for kind, role in FIELD_ROLES.values()}
 

@@ -118,7 +118,8 @@ def create(session: Session, *, actor: Principal, data: CaseCreate) -> IntakeRes
     case = Case(
         case_no=f"tmp-{now.timestamp()}-{id(data)}", source=data.source.value, external_ref=data.external_ref,
         status=CaseStatus.RECEIVED.value, reported_at=reported_at, occurred_at=data.occurred_at,
-        channel=data.channel.value if data.channel else None, type_code=data.type_code.value if data.type_code else None,
+        channel=data.channel.value if data.channel else None,
+        type_code=data.type_code.value if data.type_code else None,
         type_confirmed=data.type_code is not None, victim_person_id=data.victim_person_id,
         victim_name_enc=data.victim_name, victim_name_masked=mask(PIIKind.NAME, data.victim_name),
         victim_phone_enc=data.victim_phone, victim_phone_masked=mask(PIIKind.PHONE, data.victim_phone),

@@ -8,16 +8,15 @@ added, and a busy payee costs one query a minute instead of one per transfer.
 from __future__ import annotations
 
 import time
-from typing import Any
-
-from fanzha.core.db import Database
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 
 TTL_SECONDS = 60.0
 
 
 class ListedAccounts:
-    def __init__(self, database: Database, ttl: float = TTL_SECONDS) -> None:
-        self.database = database
+    def __init__(self, engine: Engine, ttl: float = TTL_SECONDS) -> None:
+        self.engine = engine
         self.ttl = ttl
         self._cache: dict[str, tuple[float, bool]] = {}
         self._extra: set[str] = set()
@@ -50,6 +49,5 @@ class ListedAccounts:
             from fanzha.risklists import service as risklists
         except ImportError:  # the risk-list domain is optional for the scorer
             return False
-        session: Any
-        with self.database.session() as session:
+        with Session(self.engine) as session:
             return bool(risklists.is_account_listed(session, account_hash=account_hash))

@@ -15,6 +15,10 @@ API_ROUTERS = [
     "fanzha.areas.api:router",
     "fanzha.people.api:router",
     "fanzha.audit.api:router",
+    "fanzha.cases.api:router",
+    "fanzha.cases.api:gang_router",
+    "fanzha.risklists.api:router",
+    "fanzha.risklists.api:public_router",
     "fanzha.warning.api:router",
 ]
 
