@@ -25,7 +25,13 @@ app.add_typer(areas_app, name="areas")
 app.add_typer(audit_app, name="audit")
 
 # Domain command groups: "name": "module:attribute" (a Typer app). Domains add their line.
-SUBCOMMANDS: dict[str, str] = {}
+SUBCOMMANDS: dict[str, str] = {
+    "warnings": "fanzha.warning.cli:app",
+    "worker": "fanzha.warning.cli:worker_app",
+    "report": "fanzha.reports.cli:app",
+    "risk": "fanzha.risk.cli:app",
+    "outreach": "fanzha.outreach.cli:app",
+}
 
 
 def _mount_subcommands() -> None:

@@ -5,7 +5,9 @@ from fanzha.areas import models as areas_models
 from fanzha.audit import models as audit_models
 from fanzha.cases import models as cases_models  # noqa: F401
 from fanzha.core import events as core_events
+from fanzha.outreach import models as outreach_models  # noqa: F401
 from fanzha.people import models as people_models
+from fanzha.risk import models as risk_models  # noqa: F401
 from fanzha.risklists import models as risklists_models  # noqa: F401
 from fanzha.users import models as users_models
 from fanzha.warning import models as warning_models  # noqa: F401

@@ -91,6 +91,8 @@ def live_server() -> Iterator[LiveServer]:
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+        # Kept for reading after a failure; the data directory itself goes.
+        shutil.copy(log, ROOT / "var" / "browser-server.log")
         shutil.rmtree(data_dir, ignore_errors=True)
 
 
@@ -142,4 +144,4 @@ def login(page: Page, username: str, password: str = PASSWORD) -> None:
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
-    page.wait_for_url(lambda u: "/login" not in u)
+    page.wait_for_url(lambda u: "/login" not in u, timeout=30_000)

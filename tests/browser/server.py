@@ -11,12 +11,13 @@ import argparse
 import threading
 
 # Small enough to seed in seconds, big enough that every town has residents and history.
-RESIDENTS = 1500
-DAYS = 14
+RESIDENTS = 1000
+DAYS = 10
 SEED = 7
 
 
-def prepare() -> None:
+def prepare_database(*, residents: int = RESIDENTS, days: int = DAYS, seed: int = SEED) -> None:
+    """Schema plus the simulated county (skipped when the database already holds one)."""
     import fanzha.models  # noqa: F401  (every domain's tables)
     from fanzha.core import migrate
     from fanzha.core.db import Base, get_database
@@ -26,7 +27,7 @@ def prepare() -> None:
     migrate.upgrade(engine)
     # Domain tables that the initial migration does not hold yet (the lead regenerates it).
     Base.metadata.create_all(engine)
-    seed_demo(seed=SEED, residents=RESIDENTS, days=DAYS)
+    seed_demo(seed=seed, residents=residents, days=days)
 
 
 def main() -> None:
@@ -43,7 +44,7 @@ def main() -> None:
 
     settings = get_settings()
     flog.configure(settings.log_level, settings.log_json)
-    prepare()
+    prepare_database()
     stop = threading.Event()
     start_background(stop)
     print("BROWSER-SERVER-READY", flush=True)

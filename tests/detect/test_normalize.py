@@ -59,7 +59,8 @@ def test_spans_map_back_to_the_original_characters(original: str, needle: str) -
     norm = normalize(original)
     start = norm.text.index(needle)
     o_start, o_end = norm.to_original(start, start + len(needle))
-    assert normalize(original[o_start:o_end]).text.replace(" ", "") == needle
+    # A rewritten word maps to the whole source it came from ("加 V 信" for 加微信).
+    assert needle in normalize(original[o_start:o_end]).text.replace(" ", "")
 
 
 def test_evasion_flag_marks_deliberate_splitting_only() -> None:

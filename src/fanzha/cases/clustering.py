@@ -23,14 +23,15 @@ RESOLUTION = 0.6  # below 1: prefer keeping a gang whole over splitting on a spa
 
 
 def communities(n: int, left: NDArray[np.int64], right: NDArray[np.int64], score: NDArray[np.float64],
-                *, seed: int = 7) -> NDArray[np.int64]:
-    """A community label per node 0..n-1 (singletons get their own label)."""
+                *, seed: int = 7, split: bool = True) -> NDArray[np.int64]:
+    """A community label per node 0..n-1 (singletons get their own label); `split=False` stops at
+    connected components (the baseline the split is measured against)."""
     adj = sparse.coo_matrix((score, (left, right)), shape=(n, n)).tocsr()
     n_comp, labels = connected_components(adj, directed=False)
     labels = labels.astype(np.int64)
     sizes = np.bincount(labels, minlength=n_comp)
     big = np.flatnonzero(sizes >= SPLIT_FROM)
-    if len(big) == 0:
+    if len(big) == 0 or not split:
         return labels
     next_label = n_comp
     order = np.argsort(labels[left], kind="stable")

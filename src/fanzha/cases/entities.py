@@ -35,6 +35,13 @@ KIND_NAMES_ZH = {
     EntityKind.QQ: "QQ号", EntityKind.WECHAT: "微信号", EntityKind.APP: "App", EntityKind.IP: "IP地址",
     EntityKind.DEVICE: "设备号",
 }  # fmt: skip
+
+
+def kind_name(kind: str) -> str:
+    """Chinese name of a kind given as plain text (unknown kinds show as they are)."""
+    return KIND_NAMES_ZH.get(kind, kind)  # type: ignore[call-overload]
+
+
 # Kinds whose value is personal/investigative: stored encrypted, keyed by hash, shown masked.
 SECRET_KINDS = frozenset({EntityKind.PHONE, EntityKind.ACCOUNT, EntityKind.QQ, EntityKind.WECHAT,
                           EntityKind.DEVICE})

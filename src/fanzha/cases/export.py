@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from fanzha.audit import service as audit
 from fanzha.cases import service
 from fanzha.cases.linking import related
-from fanzha.cases.models import SOURCE_NAMES_ZH, CaseSource
+from fanzha.cases.models import SOURCE_NAMES_ZH
 from fanzha.core.clock import local
 from fanzha.core.rbac import Principal
 
@@ -28,7 +28,7 @@ def case_sheet(session: Session, *, actor: Principal, case_id: int) -> tuple[str
     doc = Document()
     doc.styles["Normal"].font.size = Pt(10.5)
     doc.add_heading(f"电信网络诈骗案件要素表（{out.case_no}）", level=1)
-    source = SOURCE_NAMES_ZH.get(CaseSource(out.source), out.source) if out.source in CaseSource else out.source
+    source = SOURCE_NAMES_ZH.get(out.source, out.source)  # type: ignore[call-overload]
     rows = [
         ("案件编号", out.case_no), ("案件状态", out.status), ("报案来源", source),
         ("报案时间", f"{local(out.reported_at):%Y-%m-%d %H:%M}"),

@@ -90,7 +90,7 @@ def mule_chains(session: Session, case_ids: list[int], limit: int = 30) -> list[
                             .where(MoneyFlow.case_id.in_(case_ids))).all()
     if not first:
         return []
-    masked = dict(session.execute(select(GraphEntity.id, GraphEntity.masked)).tuples().all())
+    masked: dict[int, str] = {int(i): str(m) for i, m in session.execute(select(GraphEntity.id, GraphEntity.masked))}
     onward: dict[int, list[tuple[int, int]]] = defaultdict(list)
     frontier = {to for to, _, _ in first}
     seen: set[int] = set()

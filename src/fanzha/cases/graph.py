@@ -80,8 +80,8 @@ def build_adjacency(case_col: NDArray[np.int64], entity_col: NDArray[np.int64],
     """Arrays of (case id, entity id) link rows → Adjacency; weights by kind/validity per entity."""
     case_ids, ci = np.unique(case_col, return_inverse=True)
     entity_ids, ei = np.unique(entity_col, return_inverse=True)
-    if weights_by_id is not None:
-        weights = weights_by_id
+    if weights_by_id is not None:  # indexed by entity id (ids are 0..n-1 in memory)
+        weights = weights_by_id[entity_ids]
     else:
         kinds = entity_kind or {}
         valid = entity_valid or {}

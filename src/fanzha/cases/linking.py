@@ -71,7 +71,7 @@ def run_batch(session: Session, *, actor: Principal, threshold: float = LINK_THR
     result = link_pairs(adj.matrix, adj.weights, threshold=threshold)
     left = adj.case_ids[result.left]
     right = adj.case_ids[result.right]
-    before = set(session.execute(select(CaseLink.case_id, CaseLink.linked_case_id)).tuples().all())
+    before = set(session.execute(select(CaseLink.case_id, CaseLink.linked_case_id)).all())
     involved = set(left.tolist()) | set(right.tolist())
     rows_by_case: dict[int, set[int]] = defaultdict(set)
     for cid, eid in session.execute(select(CaseEntity.case_id, CaseEntity.entity_id)
@@ -130,8 +130,8 @@ def neighbourhood(session: Session, *, actor: Principal, case_id: int, max_cases
                       "value": f"关联度 {r.score:.2f} · 损失 {r.loss_fen / 100:,.0f} 元", "case_id": r.case_id})
         for s in shared.get(r.case_id, []):
             links.append({"source": f"c{r.case_id}", "target": f"e{s.entity_id}"})
-    from fanzha.cases.entities import KIND_NAMES_ZH, EntityKind
+    from fanzha.cases.entities import kind_name
 
     categories = [{"name": "本案"}, {"name": "关联案件"}] + [
-        {"name": KIND_NAMES_ZH[EntityKind(k)] if k in EntityKind else k} for k in kinds]
+        {"name": kind_name(k)} for k in kinds]
     return {"nodes": nodes, "links": links, "categories": categories, "outside_scope": others.outside_scope}

@@ -17,12 +17,12 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import sparse
 
-from fanzha.cases.entities import KIND_NAMES_ZH, EntityKind
+from fanzha.cases.entities import EntityKind, kind_name
 
 # How much sharing one entity of this kind says about two cases being one gang's work.
 KIND_WEIGHTS: dict[str, float] = {
     EntityKind.ACCOUNT: 0.9, EntityKind.DEVICE: 0.9, EntityKind.PHONE: 0.8, EntityKind.WECHAT: 0.8,
-    EntityKind.QQ: 0.8, EntityKind.URL: 0.7, EntityKind.IP: 0.5, EntityKind.APP: 0.15,
+    EntityKind.QQ: 0.8, EntityKind.URL: 0.7, EntityKind.IP: 0.4, EntityKind.APP: 0.15,
 }  # fmt: skip
 INVALID_FACTOR = 0.5  # a malformed value may be a mis-typed digit: half the weight
 LINK_THRESHOLD = 0.5  # one shared account or phone links; two weak clues do not
@@ -53,7 +53,7 @@ class SharedEntity:
         return entity_weight(self.kind, self.valid)
 
     def explain(self) -> str:
-        name = KIND_NAMES_ZH.get(EntityKind(self.kind), self.kind) if self.kind in EntityKind else self.kind
+        name = kind_name(self.kind)
         flag = "（格式存疑）" if not self.valid else ""
         return f"共用{name} {self.masked}{flag}，共 {self.case_count} 起案件涉及"
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from fanzha.areas import service as areas
 from fanzha.audit import service as audit
 from fanzha.cases import graph, intake
-from fanzha.cases.entities import KIND_NAMES_ZH, EntityKind, parse
+from fanzha.cases.entities import EntityKind, kind_name, parse
 from fanzha.cases.models import Case, CaseEntity, CaseStatus, GraphEntity, MoneyFlow
 from fanzha.cases.schemas import (
     CaseCreate,
@@ -84,8 +84,9 @@ def _with_suggestions(data: CaseCreate, suggestion: dict[str, Any]) -> CaseCreat
     return data.model_copy(update=update)
 
 
-def create(session: Session, *, actor: Principal, data: CaseCreate) -> IntakeResult:
-    """Take a report. A repeat report of the same case (same victim, overlapping evidence) merges."""
+def create(session: Session, *, actor: Principal, data: CaseCreate, with_suggestions: bool = True) -> IntakeResult:
+    """Take a report. A repeat report of the same case (same victim, overlapping evidence) merges.
+    `with_suggestions=False` skips the narrative analysis (bulk loads of already-structured cases)."""
     actor.require(Permission.CASE_WRITE)
     area = areas.get(session, code=data.area_code, scope=actor.scope)
     if data.external_ref:
@@ -93,7 +94,7 @@ def create(session: Session, *, actor: Principal, data: CaseCreate) -> IntakeRes
         if existing is not None and actor.scope.contains(existing.area_path):
             return IntakeResult(existing, merged=True)
     suggestion: dict[str, Any] = {}
-    if data.narrative.strip():
+    if with_suggestions and data.narrative.strip():
         from fanzha.cases.suggest import suggest
 
         full = suggest(data.narrative).model_dump(mode="json")
@@ -239,8 +240,7 @@ def entity_rows(session: Session, case_id: int) -> list[tuple[CaseEntity, GraphE
 
 
 def entity_out(ce_role: str, ge: GraphEntity, listed: set[tuple[str, str]] | None = None) -> EntityOut:
-    kind_name = KIND_NAMES_ZH[EntityKind(ge.kind)] if ge.kind in EntityKind else ge.kind
-    return EntityOut(entity_id=ge.id, kind=ge.kind, kind_name=kind_name, masked=ge.masked, valid=ge.valid,
+    return EntityOut(entity_id=ge.id, kind=ge.kind, kind_name=kind_name(ge.kind), masked=ge.masked, valid=ge.valid,
                      note=ge.note, role=ce_role, risk_listed=(ge.kind, ge.key) in (listed or set()))
 
 

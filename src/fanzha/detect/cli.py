@@ -104,8 +104,15 @@ def evaluate(
     data: DataOpt = None,
     model: ModelOpt = None,
     corpora: Annotated[bool, typer.Option("--corpora/--no-corpora", help="同时评估各语料")] = True,
+    experiments: Annotated[bool, typer.Option("--experiments", help="另做语料内/跨语料训练实验（较慢）")] = False,
 ) -> None:
     """评估：自建真实场景测试集 + 各语料的分类型 P/R/F1、宏 F1、混淆矩阵、正常文本误报率、ECE。"""
     from fanzha.detect.reports import print_evaluation
 
-    print_evaluation(data or datasets_root(), model, corpora)
+    root = data or datasets_root()
+    print_evaluation(root, model, corpora)
+    if experiments:
+        from fanzha.detect.experiments import cross_corpus, taf_types
+
+        print(taf_types(root))
+        print(cross_corpus(root))

@@ -231,14 +231,15 @@ def _apps(t: str) -> Iterator[Found]:
 
 # Order is priority: context-anchored QQ/WeChat ids and codes first, then bare numbers, then amounts.
 _EXTRACTORS: tuple[Callable[[str], Iterator[Found]], ...] = (_urls, _qq_wechat, _codes, _numbers, _amounts)
-_HAS_DIGIT = re.compile(r"\d")
+# Cheap gate: text without digits (ASCII or a Chinese amount) skips the number extractors.
+_HAS_DIGIT = re.compile(r"\d|[一二两三四五六七八九十百千][万亿]?(?:元|块|万)")
 
 
 def extract_entities(norm: Normalized) -> list[Entity]:
     t = norm.text
     taken: list[tuple[int, int]] = []
     found: list[Found] = []
-    extractors = _EXTRACTORS if _HAS_DIGIT.search(t) else (_urls, _qq_wechat)
+    extractors = _EXTRACTORS if _HAS_DIGIT.search(t) else (_urls, _qq_wechat, _amounts)
     for extract in (*extractors, _apps):
         for item in extract(t):
             start, end = item[0], item[1]

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -123,6 +122,10 @@ def char_table() -> dict[int, str]:
             table[base + i] = str(i)
     for src, dst in (_HOMOGLYPHS | _EXTRA).items():
         table[ord(src)] = dst
+    # Resolve chains (帳 -> 帐 -> 账) so one translate pass reaches the final form.
+    for cp, dst in list(table.items()):
+        if len(dst) == 1 and ord(dst) in table and table[ord(dst)] != dst:
+            table[cp] = table[ord(dst)]
     return table
 
 
@@ -171,22 +174,6 @@ def _rewrite_spans(text: str, spans: list[tuple[int, int, str]]) -> tuple[str, _
     segments.append((new_len, pos, len(text), True))
     out.append(text[pos:])
     return "".join(out), _SegmentMap(tuple(new_starts), tuple(segments))
-
-
-def _drop(_m: re.Match[str]) -> str:
-    return ""
-
-
-def _rewrite(
-    text: str, pattern: re.Pattern[str], replace: Callable[[re.Match[str]], str]
-) -> tuple[str, _SegmentMap | None]:
-    """Apply pattern substitutions and record a segment map; None when nothing changed."""
-    spans = []
-    for m in pattern.finditer(text):
-        repl = replace(m)
-        if repl != m.group(0):
-            spans.append((m.start(), m.end(), repl))
-    return _rewrite_spans(text, spans)
 
 
 # --- step 2: noise -------------------------------------------------------------------------------
@@ -413,16 +400,12 @@ def normalize(text: str) -> Normalized:
         _STEP1_TABLE = char_table()
     t = text.translate(_STEP1_TABLE)
     maps: list[_SegmentMap] = []
-    before_noise = t
-    t, m = _rewrite(t, _NOISE_RE, _drop)
-    evasion = False
+    drops = [(m.start(), m.end(), "") for m in _NOISE_RE.finditer(t)]
+    # Dropped symbols other than emoji/spaces inside words (刷*单, 微.信) are deliberate splitting.
+    evasion = any(not (c.isspace() or _EMOJI_ONLY_RE.match(c)) for s, e, _ in drops for c in t[s:e])
+    t, m = _rewrite_spans(t, drops)
     if m is not None:
         maps.append(m)
-        # Dropped symbols other than emoji/spaces inside words (刷*单, 微.信) are deliberate splitting.
-        evasion = any(
-            not copy and any(not (c.isspace() or _EMOJI_ONLY_RE.match(c)) for c in before_noise[s:e])
-            for _, s, e, copy in m.segments
-        )
     if _NUMERAL_RUN_RE.search(t):
         converted = _NUMERAL_RUN_RE.sub(_numeral_run, t)
         evasion = evasion or converted != t

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import importlib.util
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time
 
 from sqlalchemy import select
@@ -42,7 +42,8 @@ def _start(since: date) -> datetime:
 def warning_signals(session: Session, scope: Scope, since: date) -> Iterable[VictimSignal]:
     if importlib.util.find_spec("fanzha.warning.models") is None:
         return []
-    from fanzha.warning.models import Outcome, WarningInstruction as W
+    from fanzha.warning.models import Outcome
+    from fanzha.warning.models import WarningInstruction as W
 
     rows = session.execute(
         select(W.area_code, W.person_id, W.type_code, W.received_at, W.outcome, Person.age_band, Person.occupation,
@@ -54,16 +55,33 @@ def warning_signals(session: Session, scope: Scope, since: date) -> Iterable[Vic
             for area, pid, code, received, outcome, band, occ, tags in rows]
 
 
+def case_signals(session: Session, scope: Scope, since: date) -> Iterable[VictimSignal]:
+    if importlib.util.find_spec("fanzha.cases.models") is None:
+        return []
+    from fanzha.cases.models import Case
+
+    rows = session.execute(
+        select(Case.area_code, Case.victim_person_id, Case.type_code, Case.reported_at, Person.age_band,
+               Person.occupation, Person.tags)
+        .outerjoin(Person, Person.id == Case.victim_person_id)
+        .where(scope.clause(Case.area_path), Case.reported_at >= _start(since)))
+    return [VictimSignal("case", area, pid, band, occ, tuple(tags or ()), code or "F99", reported.date(), True)
+            for area, pid, code, reported, band, occ, tags in rows]
+
+
 Reader = Callable[[Session, Scope, date], Iterable[VictimSignal]]
-# Cases (110 reports) join here when cases/models.py lands.
-READERS: list[Reader] = [warning_signals]
+READERS: list[Reader] = [case_signals, warning_signals]
 
 
 def recent_signals(session: Session, *, scope: Scope, since: date) -> list[VictimSignal]:
+    """All readers' signals. A loss reported as a case and also closed on a warning as 已被骗
+    counts once (as the case); the warning still counts as a contact."""
     out: list[VictimSignal] = []
     for reader in READERS:
         out.extend(reader(session, scope, since))
-    return out
+    case_victims = {(s.person_key, s.fraud_type) for s in out if s.source == "case" and s.person_key is not None}
+    return [replace(s, defrauded=False) if s.source == "warning" and s.defrauded
+            and (s.person_key, s.fraud_type) in case_victims else s for s in out]
 
 
 def sim_signals(county: County, attempts: Sequence[Attempt], *, area_of: Callable[[str], str] | None = None

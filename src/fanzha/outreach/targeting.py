@@ -32,11 +32,33 @@ OCCUPATION_GROUP = {"学生": G.STUDENT, "财会人员": G.ACCOUNTANT, "企业�
 TAG_GROUP = {"老人": G.ELDERLY, "学生": G.STUDENT, "宝妈": G.MOTHER, "财会": G.ACCOUNTANT, "待业": G.JOBLESS}
 ELDERLY_BANDS = {"61-70", ">70"}
 
-# A loss counts fully; an engaged contact (a warning) hints at exposure: ~1 in 100 engaged pays.
-ENGAGED_WEIGHT = 0.05
+# A loss counts fully; an engaged contact (a warning) hints at exposure. About 1 in 100 engaged
+# residents pays, so 0.01 gives warnings and losses similar total weight.
+ENGAGED_WEIGHT = 0.01
 # Small villages see a handful of cases a year: borrow the county's rate worth this many residents.
 PRIOR_RESIDENTS = 2_000
 RECENT_DAYS = 90
+
+# Before a county has its own records: the national case mix (share of cases by type, from
+# public 公安部 summaries: 刷单返利 about a third, then investment, loans, fake customer service)
+# and the groups each type is known to hit harder. Own data replaces it as soon as it exists.
+NATIONAL_MIX = {"F01": 0.30, "F02": 0.14, "F03": 0.12, "F04": 0.11, "F05": 0.05, "F06": 0.05, "F07": 0.06,
+                "F08": 0.05, "F09": 0.04, "F10": 0.03, "F11": 0.03, "F12": 0.03}
+NATIONAL_AFFINITY: dict[TargetGroup, dict[str, float]] = {
+    G.ELDERLY: {"F05": 3.0, "F11": 3.0, "F12": 2.5, "F02": 1.5},
+    G.STUDENT: {"F09": 4.0, "F06": 3.0, "F01": 2.0, "F07": 1.5},
+    G.MOTHER: {"F01": 3.0, "F03": 1.5},
+    G.ACCOUNTANT: {"F08": 6.0},
+    G.WORKER: {"F01": 1.5, "F03": 1.3},
+    G.SELF_EMPLOYED: {"F03": 1.8, "F02": 1.3},
+    G.JOBLESS: {"F01": 1.8, "F03": 1.8},
+}
+NATIONAL_CASES_PER_RESIDENT = 5e-4  # ~5 cases per 10k residents in half a year
+
+
+def national_rates() -> dict[tuple[TargetGroup, str], float]:
+    return {(g, t): NATIONAL_CASES_PER_RESIDENT * share * NATIONAL_AFFINITY.get(g, {}).get(t, 1.0)
+            for g in TargetGroup for t, share in NATIONAL_MIX.items()}
 
 
 def groups_of(age_band: str | None, occupation: str | None, tags: Iterable[str]) -> set[TargetGroup]:
@@ -105,7 +127,9 @@ def recommend(profile: AreaProfile, *, today: date, top: int = 5) -> list[Target
             local[(g, s.fraud_type)] = (w + weight(s), n + 1)
     recent = [c for c in profile.past if c.held_on >= today - timedelta(days=RECENT_DAYS)]
     out: list[Target] = []
-    for (g, t), prior in profile.county_rate.items():
+    rates = profile.county_rate or national_rates()
+    prior_label = "全县同群体" if profile.county_rate else "全国同类案件构成（本县暂无记录）"
+    for (g, t), prior in rates.items():
         pop = profile.population.get(g, 0)
         if not pop or (g == G.GENERAL and len(profile.population) > 1):
             continue
@@ -119,7 +143,7 @@ def recommend(profile: AreaProfile, *, today: date, top: int = 5) -> list[Target
         used = {c.kind for c in covering}
         channel = next((k for k in CHANNELS[g] if k not in used), CHANNELS[g][0])
         reasons = [f"本辖区{g}中{FRAUD_TYPES.get(t, t)}相关预警/案件 {n} 起"
-                   f"（平滑后每万人 {smoothed * 10_000:.1f}，全县同群体 {prior * 10_000:.1f}）",
+                   f"（平滑后每万人 {smoothed * 10_000:.1f}，{prior_label} {prior * 10_000:.1f}）",
                    f"{g}共 {pop:,} 人，反诈App未安装 {uninstalled:.0%}"]
         if covering:
             reasons.append(f"近{RECENT_DAYS}天已开展覆盖该对象和类型的宣防 {len(covering)} 次，优先级下调")

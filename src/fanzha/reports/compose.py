@@ -62,13 +62,21 @@ def _opening(data: ReportData) -> str:
 
 
 def _changes(data: ReportData, code: str, *, points: bool = False) -> str:
-    """"同比…" for annual reports, "环比…，同比…" for monthly ones."""
+    """"，同比…" for annual reports, "，环比…，同比…" for monthly ones; nothing where the base
+    period has no data (the section says once that no comparison is possible)."""
     f = data.figures[code]
     phrase = say.change_points if points else say.change
-    yoy = phrase(f.value, f.year_ago, "同比")  # type: ignore[arg-type]
-    if data.kind is ReportKind.ANNUAL:
-        return yoy
-    return f"{phrase(f.value, f.previous, '环比')}，{yoy}"  # type: ignore[arg-type]
+    parts = [] if data.kind is ReportKind.ANNUAL or f.previous is None else [phrase(f.value, f.previous, "环比")]
+    if f.year_ago is not None:
+        parts.append(phrase(f.value, f.year_ago, "同比"))
+    return "".join(f"，{p}" for p in parts)
+
+
+def _no_base_note(data: ReportData, code: str) -> str:
+    f = data.figures[code]
+    if f.value is None or f.year_ago is not None:
+        return ""
+    return "上年同期平台无记录，不作同比。"
 
 
 def _top(slices: list[Slice] | None, n: int, unit: str) -> str:
@@ -85,9 +93,10 @@ def _results(data: ReportData) -> list[Block]:
     if v("cases") is None:
         out.append(Para("本期案件数据无数据，发案数、损失金额、万人发案率无法统计。", "（一）发案形势。"))
     else:
-        text = (f"{data.period.label_zh}{scope}共接报电信网络诈骗案件{say.count(v('cases'))}起，{_changes(data, 'cases')}；"
-                f"群众损失{say.money(v('loss_fen'))}，{_changes(data, 'loss_fen')}；"
+        text = (f"{data.period.label_zh}{scope}共接报电信网络诈骗案件{say.count(v('cases'))}起{_changes(data, 'cases')}；"
+                f"群众损失{say.money(v('loss_fen'))}{_changes(data, 'loss_fen')}；"
                 f"万人发案率{say.per_10k(v('cases_per_10k'))}起/万人，案均损失{say.money(v('loss_per_case_fen'))}。")
+        text += _no_base_note(data, "cases")
         top = _top(data.type_mix, 3, "起")
         if top:
             text += f"从类型看，发案较多的是{top}。"
@@ -98,13 +107,14 @@ def _results(data: ReportData) -> list[Block]:
     if v("warnings") is None:
         out.append(Para("本期预警指令数据无数据，预警劝阻成效无法统计。", "（二）预警劝阻。"))
     else:
-        text = (f"接收预警指令{say.count(v('warnings'))}条，{_changes(data, 'warnings')}，其中高风险{say.count(v('warnings_high'))}条；"
+        text = (f"接收预警指令{say.count(v('warnings'))}条{_changes(data, 'warnings')}，其中高风险{say.count(v('warnings_high'))}条；"
                 f"办结{say.count(v('warnings_closed'))}条，办结率{say.pct(v('closure_rate'))}；"
                 f"成功劝阻{say.count(v('warnings_dissuaded'))}人，劝阻成功率{say.pct(v('dissuasion_rate'))}，"
-                f"挽损{say.money(v('loss_averted_fen'))}，{_changes(data, 'loss_averted_fen')}；"
+                f"挽损{say.money(v('loss_averted_fen'))}{_changes(data, 'loss_averted_fen')}；"
                 f"预警后被骗率{say.pct(v('defrauded_after_warning_rate'))}。"
                 f"预警响应时长中位数{say.minutes(v('response_minutes_median'))}，"
                 f"处置时限达标率{say.pct(v('sla_rate'))}。")
+        text += _no_base_note(data, "warnings")
         sources = _top(data.warning_sources, 3, "条")
         if sources:
             text += f"从预警来源看，{sources}。"
@@ -115,17 +125,17 @@ def _results(data: ReportData) -> list[Block]:
         out.append(Para(f"止付冻结{say.count(v('freezes'))}笔，冻结金额{say.money(v('frozen_fen'))}；"
                         f"银行网点暂缓、拦截可疑转账{say.count(v('transactions_stopped'))}笔，"
                         f"涉及金额{say.money(v('transactions_stopped_fen'))}。", "（三）资金止付。"))
-    text = ""
+    parts = []
     if v("campaigns") is not None:
-        text += (f"开展宣防活动{say.count(v('campaigns'))}场次，{_changes(data, 'campaigns')}，"
-                 f"现场覆盖{say.count(v('campaign_reach'))}人次；")
+        parts.append(f"开展宣防活动{say.count(v('campaigns'))}场次{_changes(data, 'campaigns')}，"
+                     f"现场覆盖{say.count(v('campaign_reach'))}人次")
     if v("visits") is not None:
-        text += f"入户走访{say.count(v('visits'))}次，走访中当场安装国家反诈App{say.count(v('app_installs_on_visit'))}人；"
+        parts.append(f"入户走访{say.count(v('visits'))}次，走访中当场安装国家反诈App{say.count(v('app_installs_on_visit'))}人")
     if v("app_install_rate") is not None:
-        text += (f"截至报告生成时，辖区登记人员{say.count(v('residents'))}人，反诈App装机率{say.pct(v('app_install_rate'))}，"
-                 f"注册率{say.pct(v('app_register_rate'))}。")
-    out.append(Para(text.rstrip("；") + ("" if text.endswith("。") or not text else "。") if text
-                    else "宣防活动、入户走访和反诈App数据本期无数据。", "（四）宣传防范。"))
+        parts.append(f"截至报告生成时，辖区登记人员{say.count(v('residents'))}人，"
+                     f"反诈App装机率{say.pct(v('app_install_rate'))}，注册率{say.pct(v('app_register_rate'))}")
+    out.append(Para("；".join(parts) + "。" if parts else "宣防活动、入户走访和反诈App数据本期无数据。",
+                    "（四）宣传防范。"))
     return out
 
 
@@ -184,9 +194,8 @@ def _next_steps(problems: list[Problem]) -> list[Block]:
 
 
 def _annex(data: ReportData) -> list[Block]:
-    out: list[Block] = []
+    out: list[Block] = [Heading(1, "附表")]
     if data.ranking:
-        out.append(Heading(1, "附表"))
         rows, colours = [], []
         for r in data.ranking:
             vals = r.values

@@ -28,8 +28,8 @@ def default_ruleset() -> RuleSet:
 class Scorer:
     def __init__(self, ruleset: RuleSet | None = None, state: VelocityState | None = None,
                  model: Any | None = None) -> None:
-        self.ruleset = ruleset or default_ruleset()
-        self.state = state or VelocityState()
+        self.ruleset = ruleset if ruleset is not None else default_ruleset()
+        self.state = state if state is not None else VelocityState()
         self.model = model
 
     def features(self, t: Transfer) -> dict[str, Any]:

@@ -111,7 +111,7 @@ def is_near_limit(amount_fen: int, limits: tuple[int, ...] = DEFAULT_LIMITS_FEN)
 class VelocityState:
     def __init__(self, *, risk_list: AccountRiskList | None = None,
                  limits_fen: tuple[int, ...] = DEFAULT_LIMITS_FEN) -> None:
-        self.risk_list: AccountRiskList = risk_list or HashedAccountSet()
+        self.risk_list: AccountRiskList = risk_list if risk_list is not None else HashedAccountSet()
         self.limits_fen = limits_fen
         self._payers: dict[str, _PayerHistory] = {}
         self._payees: dict[str, _PayeeHistory] = {}

@@ -15,7 +15,7 @@ import math
 import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from fanzha.risk.features import Transfer
@@ -221,3 +221,110 @@ def measure(decided: list[tuple[SimTransfer, int, str]], thresholds: dict[str, i
     waits = sorted(first_hold.values())
     median = waits[len(waits) // 2] if waits else None
     return StreamResult(len(normal), len(fraud), curve, at_default, median)
+
+
+# --- the simulator's registries (sim/runner.py REPORT_EXTENSIONS and SEED_EXTENSIONS) --------
+
+WARMUP_DAYS = 14
+
+
+def _decide(ctx: Any, customers: int, hasher: Hasher = str) -> tuple[list[tuple[SimTransfer, Any, Any]], datetime]:
+    from fanzha.risk.engine import Scorer
+    from fanzha.risk.features import HashedAccountSet, VelocityState
+    from fanzha.sim.fraud import LOCAL_OFFSET
+
+    start = datetime(ctx.start.year, ctx.start.month, ctx.start.day, tzinfo=UTC) - LOCAL_OFFSET
+    listed = HashedAccountSet(hasher(a) for a in known_fraud_accounts(ctx.rings, seed=ctx.seed))
+    scorer = Scorer(state=VelocityState(risk_list=listed))
+    out = []
+    for s in stream(ctx.county, ctx.attempts, seed=ctx.seed, start=start, days=ctx.days, customers=customers,
+                    warmup_days=WARMUP_DAYS, hasher=hasher):
+        features, verdict = scorer.decide(s.transfer)
+        out.append((s, features, verdict))
+    return out, start
+
+
+def report(ctx: Any) -> dict[str, Any]:
+    """Recall and false-alarm rate of the default rules on the county's bank stream."""
+    decided, start = _decide(ctx, customers=min(8_000, max(len(ctx.county.residents) // 5, 200)))
+    result = measure([(s, v.score, v.decision) for s, _, v in decided], decided_thresholds(), since=start)
+    return {"bank": {"transfers": result.normal + result.fraud, "fraud_transfers": result.fraud,
+                     "recall_verify_or_worse": result.at_default["recall"],
+                     "normal_sent_to_verify_or_worse": result.at_default["normal_flagged"],
+                     "recall_hold_or_block": result.at_default["recall_hold_or_block"],
+                     "median_minutes_contact_to_hold": result.minutes_to_hold}}
+
+
+def decided_thresholds() -> dict[str, int]:
+    from fanzha.risk.engine import default_ruleset
+
+    return default_ruleset().thresholds
+
+
+def seed(session: Any, ctx: Any) -> None:
+    """Write the demo's bank history: scored transfers, counter outcomes, 止付/冻结 requests."""
+    from sqlalchemy import insert, select
+
+    from fanzha.areas.models import Area
+    from fanzha.core.pii import PIIKind, blind_index, mask
+    from fanzha.people.models import Person
+    from fanzha.risk.models import FreezeRequest, FreezeStatus, InterceptionReport, Transaction
+
+    def hasher(number: str) -> str:
+        return blind_index(PIIKind.BANK_CARD, number)
+
+    decided, _ = _decide(ctx, customers=min(2_000, max(len(ctx.county.residents) // 20, 100)), hasher=hasher)
+    paths = dict(session.execute(select(Area.code, Area.path)).all())
+    refs = {f"SIM{ctx.seed}-{s.resident_index:07d}" for s, _, _ in decided}
+    person_ids = dict(session.execute(select(Person.external_ref, Person.id).where(Person.external_ref.in_(refs))).all())
+    now = datetime.now(UTC)
+    rows = []
+    for s, features, v in decided:
+        t = s.transfer
+        resident = ctx.county.residents[s.resident_index]
+        flagged = DECISION_RANK[v.decision] >= 1
+        handled = flagged and t.at < now - timedelta(hours=1)
+        action = None
+        if handled:
+            action = ("cancelled" if v.decision == "verify" else "held" if v.decision == "hold" else "blocked") \
+                if s.is_fraud else "released"
+        rows.append({
+            "external_id": f"SIM{ctx.seed}-{t.id}", "fingerprint": t.id, "occurred_at": t.at, "amount_fen": t.amount_fen,
+            "currency": "CNY", "channel": t.channel, "payer_account_hash": t.payer,
+            "payer_account_masked": mask(PIIKind.BANK_CARD, s.payer_account) or "", "payer_phone_hash": None,
+            "payer_person_id": person_ids.get(f"SIM{ctx.seed}-{s.resident_index:07d}"),
+            "payer_area_code": resident.grid_code, "payer_age": resident.age, "payee_account_hash": t.payee,
+            "payee_account_masked": mask(PIIKind.BANK_CARD, s.payee_account) or "",
+            "payee_account_enc": s.payee_account, "payee_name_masked": None, "device_hash": t.device,
+            "on_call": t.on_call, "screen_sharing": t.screen_sharing, "remote_control": t.remote_control,
+            "initial_decision": v.decision, "decision": v.decision, "score": v.score, "reasons": v.reasons,
+            "executions": [e.to_dict() for e in v.executions if e.hit], "features": features,
+            "ruleset_label": v.ruleset, "checklist_answers": None, "teller_action": action,
+            "teller_note": "模拟数据" if action else None, "handled_by": "sim" if action else None,
+            "handled_at": t.at + timedelta(minutes=8) if action else None, "is_fraud": s.is_fraud,
+            "created_at": t.at, "area_code": s.bank_code, "area_path": paths.get(s.bank_code, "/"),
+        })
+    for chunk in range(0, len(rows), 2_000):
+        session.execute(insert(Transaction), rows[chunk:chunk + 2_000])
+    session.flush()
+    stopped = session.execute(select(Transaction).where(Transaction.is_fraud.is_(True),
+                                                        Transaction.decision.in_(["hold", "block"]))
+                              .order_by(Transaction.occurred_at.desc()).limit(30)).scalars().all()
+    for k, tx in enumerate(stopped):
+        at = tx.occurred_at + timedelta(minutes=20)
+        if tx.decision == "block":
+            session.add(InterceptionReport(transaction_id=tx.id, amount_fen=tx.amount_fen, area_code=tx.area_code,
+                                           area_path=tx.area_path, filed_by="sim", filed_at=at,
+                                           summary="模拟：" + "；".join(tx.reasons[:3])))
+        open_one = k < 4
+        session.add(FreezeRequest(
+            kind="止付" if k % 3 else "冻结", source_type="transaction", source_id=str(tx.id),
+            account_hash=tx.payee_account_hash, account_masked=tx.payee_account_masked,
+            account_enc=tx.payee_account_enc, amount_requested_fen=tx.amount_fen,
+            amount_done_fen=0 if open_one else tx.amount_fen if k % 4 else tx.amount_fen * 6 // 10,
+            status=FreezeStatus.REQUESTED.value if open_one else FreezeStatus.EXECUTED.value if k % 4
+            else FreezeStatus.PARTIAL.value, reason="模拟：柜面拦截后申请", result_note=None,
+            requested_by="sim", requested_at=now - timedelta(hours=3 * k + 1) if open_one else at,
+            deadline_at=(now - timedelta(hours=3 * k + 1) if open_one else at) + timedelta(hours=48),
+            closed_at=None if open_one else at + timedelta(hours=2), area_code=tx.area_code, area_path=tx.area_path))
+    session.flush()

@@ -8,6 +8,7 @@ added, and a busy payee costs one query a minute instead of one per transfer.
 from __future__ import annotations
 
 import time
+
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 

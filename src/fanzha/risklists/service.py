@@ -34,6 +34,8 @@ from fanzha.risklists.schemas import (
     TipOut,
 )
 
+LIST_KIND_VALUES = frozenset(k.value for k in ListKind)
+
 
 def list_hash(value: EntityValue) -> str:
     """The look-up hash of a list entry; for phones and accounts it is the platform-wide blind index."""
@@ -149,7 +151,7 @@ def listed_keys(session: Session, pairs: Iterable[tuple[str, str]]) -> set[tuple
     """Which graph entities (kind, key) are on an active list."""
     by_hash: dict[tuple[str, str], tuple[str, str]] = {}
     for kind, key in pairs:
-        if kind not in ListKind or key.startswith("raw:"):
+        if kind not in LIST_KIND_VALUES or key.startswith("raw:"):
             continue
         h = key if EntityKind(kind) in SECRET_KINDS else hash_key(EntityKind(kind), key)
         by_hash[(kind, h)] = (kind, key)

@@ -19,8 +19,16 @@ from fanzha.sim.seed import DEMO_PASSWORD, seed_county
 
 # Domains extend the simulation: "module:function(ctx) -> dict" adds figures to the report,
 # and "module:function(session, ctx)" writes the domain's simulated history for the demo.
-REPORT_EXTENSIONS: list[str] = []
-SEED_EXTENSIONS: list[str] = []
+REPORT_EXTENSIONS: list[str] = [
+    "fanzha.cases.simulate:gang_recovery",
+    "fanzha.outreach.simulate:report",
+    "fanzha.risk.simulate:report",
+]
+SEED_EXTENSIONS: list[str] = [
+    "fanzha.cases.simulate:seed",
+    "fanzha.outreach.simulate:seed_history",
+    "fanzha.risk.simulate:seed",
+]
 
 
 class SimContext:

@@ -13,8 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from fanzha.audit import service as audit
@@ -22,7 +21,7 @@ from fanzha.core import clock
 from fanzha.core.errors import RowError
 from fanzha.core.events import WARNING_CREATED, WARNING_ESCALATED, emit
 from fanzha.core.rbac import Permission, Principal
-from fanzha.warning import dedup, dispatch, grading, subjects
+from fanzha.warning import bulk, dedup, dispatch, grading, subjects
 from fanzha.warning.models import (
     LEVEL_RANK,
     OPEN_STATUSES,
@@ -51,6 +50,7 @@ class ItemResult:
     external_id: str
     result: str  # created / merged / duplicate
     warning_id: int | None
+    row: int = 0
 
 
 @dataclass
@@ -135,15 +135,11 @@ def _open_index(session: Session, keys: set[str], now: datetime, window: timedel
 
 def _claim_signals(session: Session, rows: list[dict[str, Any]]) -> dict[tuple[str, str], int]:
     """Insert signals, skipping ones another writer already holds; returns the ones we own."""
-    if not rows:
-        return {}
-    dialect = session.get_bind().dialect.name
-    ins = (postgresql.insert(WarningSignal) if dialect == "postgresql" else sqlite.insert(WarningSignal))
-    stmt = ins.on_conflict_do_nothing(index_elements=["source", "external_id"]).returning(
-        WarningSignal.id, WarningSignal.source, WarningSignal.external_id)
     owned: dict[tuple[str, str], int] = {}
-    for i in range(0, len(rows), 1000):
-        for sid, src, eid in session.execute(stmt, rows[i:i + 1000]):
+    for i in range(0, len(rows), 2000):
+        for sid, src, eid in bulk.insert_rows(session, WarningSignal, rows[i:i + 2000],
+                                              conflict=("source", "external_id"),
+                                              returning=("id", "source", "external_id")):
             owned[(src, eid)] = sid
     return owned
 
@@ -177,7 +173,7 @@ def ingest(session: Session, signals: list[SignalIn], *, actor: Principal, now: 
     for row, s in enumerate(signals, start=1):
         key = (s.source, s.external_id)
         if key in batch_seen:
-            report.items.append(ItemResult(s.source, s.external_id, "duplicate", None))
+            report.items.append(ItemResult(s.source, s.external_id, "duplicate", None, row))
             continue
         batch_seen.add(key)
         fresh.append((row, s))
@@ -221,19 +217,18 @@ def ingest(session: Session, signals: list[SignalIn], *, actor: Principal, now: 
     for wid, group in merges.items():
         _merge_into(session, wid, group, now)
         signal_links += [{"id": owned[(g.signal.source, g.signal.external_id)], "warning_id": wid} for g in group]
-    if signal_links:
-        session.execute(update(WarningSignal), signal_links)
+    bulk.set_column(session, WarningSignal, "warning_id", [(x["id"], x["warning_id"]) for x in signal_links])
 
     first_of_group = {id(group[0]) for group in groups.values()}
     for gi, group in groups.items():
         for g in group:
             result = "created" if id(g) in first_of_group else "merged"
-            report.items.append(ItemResult(g.signal.source, g.signal.external_id, result, created_ids[gi]))
+            report.items.append(ItemResult(g.signal.source, g.signal.external_id, result, created_ids[gi], g.row))
     for wid, group in merges.items():
-        report.items += [ItemResult(g.signal.source, g.signal.external_id, "merged", wid) for g in group]
-    for _, s in dupes:
-        report.items.append(ItemResult(s.source, s.external_id, "duplicate", None))
-    report.items += [ItemResult(g.signal.source, g.signal.external_id, "duplicate", None) for g in raced]
+        report.items += [ItemResult(g.signal.source, g.signal.external_id, "merged", wid, g.row) for g in group]
+    report.items += [ItemResult(s.source, s.external_id, "duplicate", None, r) for r, s in dupes]
+    report.items += [ItemResult(g.signal.source, g.signal.external_id, "duplicate", None, g.row) for g in raced]
+    report.items.sort(key=lambda i: i.row)
     if report.items:
         audit.record(session, actor=actor, action=audit_action, object_type="warning_batch",
                      object_id=f"{len(report.items)}@{now.isoformat()}",
@@ -288,13 +283,16 @@ def _create(session: Session, groups: list[list[_Located]], now: datetime) -> li
             "occurred_at": clock.as_utc(s.occurred_at), "received_at": received, "dispatched_at": now,
             "next_due_at": p.next_due_at,
         })
-    ids = [r[0] for r in session.execute(
-        insert(WarningInstruction).returning(WarningInstruction.id, sort_by_parameter_order=True), rows)]
+    reserved = bulk.next_ids(session, WarningInstruction, len(rows))
+    if reserved is None:
+        ids = [r[0] for r in bulk.insert_rows(session, WarningInstruction, rows, returning=("id",))]
+    else:
+        ids = reserved
+        bulk.insert_rows(session, WarningInstruction, [{"id": i, **r} for i, r in zip(ids, rows, strict=True)])
     deadlines = [{"warning_id": wid, "step": d.step.value, "step_rank": d.step_rank, "tier": d.tier,
                   "label": d.label, "due_at": d.due_at} for wid, p in zip(ids, plans, strict=True) for d in p.deadlines]
-    if deadlines:
-        session.execute(insert(WarningDeadline), deadlines)
-    session.execute(insert(WarningStep), [
+    bulk.insert_rows(session, WarningDeadline, deadlines)
+    bulk.insert_rows(session, WarningStep, [
         {"warning_id": wid, "at": now, "actor": "system", "kind": "dispatched", "from_status": None,
          "to_status": Status.NEW.value, "note": f"{r['level']}级 · 首派{rules.tier_names().get(r['tier'], r['tier'])}"
                                                f" · {r['channel']}"}
@@ -305,7 +303,7 @@ def _create(session: Session, groups: list[list[_Located]], now: datetime) -> li
         from fanzha.warning import notifiers
 
         notifiers.robot_call_batch(session, warning_ids=auto, now=now)
-        session.execute(insert(WarningAttempt), [
+        bulk.insert_rows(session, WarningAttempt, [
             {"warning_id": wid, "channel": Channel.ROBOT_CALL.value, "result": AttemptResult.SENT.value,
              "note": "系统自动外呼提醒", "actor": "system", "at": now} for wid in auto])
     for wid, r in zip(ids, rows, strict=True):

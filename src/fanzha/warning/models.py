@@ -12,6 +12,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from fanzha.core.db import Base, UTCDateTime
 from fanzha.core.scope import AreaScoped
+from fanzha.people import models as _people_models  # noqa: F401  (FK targets registered)
+from fanzha.users import models as _users_models  # noqa: F401
 
 
 class Source(StrEnum):

@@ -17,7 +17,6 @@ from typing import Protocol
 import httpx
 import structlog
 from pydantic_settings import BaseSettings, SettingsConfigDict
-from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from fanzha.core import clock
@@ -173,7 +172,9 @@ def robot_call_batch(session: Session, *, warning_ids: list[int], now: datetime)
         return
     caller = LoggingRobotCall()
     log.info("robot_call_batch", count=len(warning_ids), first=warning_ids[0])
-    session.execute(insert(Notification), [
+    from fanzha.warning.bulk import insert_rows
+
+    insert_rows(session, Notification, [
         {"warning_id": wid, "user_id": None, "channel": caller.channel, "recipient": None,
          "title": "反诈提醒外呼", "body": "您可能正在遭遇电信网络诈骗，请勿转账，如有疑问请拨打 96110。",
          "delivered": True, "error": None, "created_at": now, "read_at": None} for wid in warning_ids])

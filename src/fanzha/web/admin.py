@@ -27,10 +27,10 @@ USER_LABELS = {"username": "用户名", "display_name": "姓名", "role": "角�
                "password": "初始密码"}
 USER_HINTS = {"username": "用户名为 2–64 位字母、数字或 _ . -"}
 # Which role may sit at which level of the tree: a grid worker at a grid, a teller at a bank.
-ROLE_LEVELS: dict[Role, set[str]] = {
-    Role.GRID_WORKER: {AreaLevel.GRID, AreaLevel.VILLAGE},
-    Role.BANK_STAFF: {AreaLevel.BANK},
-    Role.STATION_OFFICER: {AreaLevel.TOWN, AreaLevel.COUNTY},
+ROLE_LEVELS: dict[Role, tuple[AreaLevel, ...]] = {
+    Role.GRID_WORKER: (AreaLevel.VILLAGE, AreaLevel.GRID),
+    Role.BANK_STAFF: (AreaLevel.BANK,),
+    Role.STATION_OFFICER: (AreaLevel.COUNTY, AreaLevel.TOWN),
 }
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 AUDIT_PAGE = 50
@@ -68,7 +68,7 @@ def _role_level_error(session: SessionDep, data: UserCreate) -> str | None:
     area = session.get(Area, data.area_code)
     if area is None or area.level in allowed:
         return None
-    names = "或".join(LEVEL_NAMES_ZH[AreaLevel(lv)] for lv in sorted(allowed))
+    names = "或".join(LEVEL_NAMES_ZH[lv] for lv in allowed)
     return f"{ROLE_NAMES_ZH[data.role]}应挂在{names}，不能挂在{LEVEL_NAMES_ZH[AreaLevel(area.level)]}"
 
 

@@ -17,13 +17,21 @@ API_ROUTERS = [
     "fanzha.audit.api:router",
     "fanzha.cases.api:router",
     "fanzha.cases.api:gang_router",
+    "fanzha.risk.api:router",
     "fanzha.risklists.api:router",
     "fanzha.risklists.api:public_router",
     "fanzha.warning.api:router",
+    "fanzha.outreach.api:router",
+    "fanzha.stats.api:router",
 ]
 
 PAGE_ROUTERS = [
     "fanzha.web.pages:router",
+    "fanzha.cases.views:router",
+    "fanzha.risklists.views:router",
+    "fanzha.stats.views:router",
+    "fanzha.risk.views:router",
+    "fanzha.outreach.views:router",
     "fanzha.web.citizen:router",
     "fanzha.web.admin:router",
 ]

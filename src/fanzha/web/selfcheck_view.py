@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from fanzha.detect.schemas import Cue, EntityKind, Verdict
+from fanzha.detect.schemas import Cue, EntityKind, SelfCheckResult, Verdict
 from fanzha.web.fraud_tips import BY_CODE, HOTLINE, FraudTip
 
 # Probability bands shown to the public; a resident needs a word, not a number.
@@ -88,11 +88,9 @@ def _reasons(verdict: Verdict) -> list[str]:
     return reasons
 
 
-def present(text: str, verdict: Verdict) -> CheckView:
-    risk = risk_of(verdict)
-    tip = BY_CODE.get(verdict.type_code or "")
+def _headline_and_advice(risk: str, type_name: str | None) -> tuple[str, list[str]]:
     if risk == "高":
-        headline = f"高度疑似诈骗{f'（{verdict.type_name}）' if verdict.type_name else ''}，请不要转账、不要点击链接"
+        headline = f"高度疑似诈骗{f'（{type_name}）' if type_name else ''}，请不要转账、不要点击链接"
         advice = ["立即停止与对方联系，不要转账、不要透露验证码", "已经转账的，马上拨打 110 报警并联系开户银行止付",
                   f"拿不准时拨打反诈专线 {HOTLINE} 咨询"]
     elif risk == "中":
@@ -102,8 +100,23 @@ def present(text: str, verdict: Verdict) -> CheckView:
         headline = "暂未发现明显诈骗特征"
         advice = ["未发现风险不代表一定安全：凡是让你转账、交费、提供验证码的，都要多核实",
                   f"拿不准时拨打反诈专线 {HOTLINE} 咨询"]
+    return headline, advice
+
+
+def present(text: str, verdict: Verdict, risk: str | None = None) -> CheckView:
+    """A checked message: `risk` is the self-check's level when given, else derived from the verdict."""
+    risk = risk or risk_of(verdict)
+    tip = BY_CODE.get(verdict.type_code or "")
+    headline, advice = _headline_and_advice(risk, verdict.type_name)
     entities = [(ENTITY_NAMES_ZH.get(EntityKind(e.kind), str(e.kind)), e.text, e.note) for e in verdict.entities
                 if e.kind != EntityKind.AMOUNT]
     return CheckView(risk=risk, headline=headline, type_name=verdict.type_name if risk != "低" else None,
                      reasons=_reasons(verdict), segments=highlight(text, shown_cues(verdict)), entities=entities,
                      advice=advice, tip=tip if risk != "低" else None)
+
+
+def present_lookup(value: str, result: SelfCheckResult) -> CheckView:
+    """A checked number, link or account: the answer is the risk-list and look-alike findings."""
+    headline, advice = _headline_and_advice(result.risk, None)
+    return CheckView(risk=result.risk, headline=headline, type_name=None, reasons=result.reasons,
+                     segments=[Segment(value)], entities=[], advice=advice, tip=None)

@@ -14,7 +14,11 @@ from fanzha.core.settings import get_settings
 log = structlog.get_logger("fanzha.server")
 
 # Background loops started beside the web app: "module:function(stop_event)". Domains add theirs.
-BACKGROUND_JOBS: list[str] = []
+BACKGROUND_JOBS: list[str] = [
+    "fanzha.warning.sla:timer_loop",
+    "fanzha.warning.worker:bus_loop",
+    "fanzha.risk.freeze:run_clock",
+]
 
 
 def start_background(stop: threading.Event) -> list[threading.Thread]:

@@ -59,6 +59,11 @@ def people_section(session: Session, user: Principal) -> Section | None:
 
 SECTION_PROVIDERS: list[str] = [
     "fanzha.web.workbench:people_section",
+    "fanzha.cases.views:workbench_section",
+    "fanzha.risklists.views:tips_section",
+    "fanzha.outreach.views:visit_plan_section",
+    "fanzha.outreach.views:coverage_section",
+    "fanzha.risk.views:workbench_section",
 ]
 
 

@@ -64,7 +64,7 @@ class Coverage:
     last: datetime | None
 
 
-class seconds_between(FunctionElement[float]):  # noqa: N801 (SQL function style)
+class seconds_between(FunctionElement[float]):
     """Seconds from `start` to `end` as a float, on SQLite and PostgreSQL."""
 
     type = Float()

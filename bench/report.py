@@ -1,0 +1,175 @@
+"""Benchmark of the annual report and the dashboard API on a simulated county-year.
+
+    .venv/bin/python bench/report.py [--residents 40000] [--year 2025] [--db /tmp/fanzha-bench-report.db]
+
+Builds (or reuses) a SQLite database holding one county-year: ≈180,000 warning instructions with
+their SLA clocks, ≈500 cases, ≈5,000 outreach records, freezes and stopped transfers
+(bench/report_history.py). Then times, in the same run:
+- baseline: loading the year's warning and case rows into Python and counting them per town
+  (what a spreadsheet-style script does) against the engine's grouped SQL for the same figures;
+- the annual report for the county (gather → compose → docx + PDF + HTML) against the < 10 s target;
+- each dashboard API route cold (first call) and warm (cached) against the < 300 ms target.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections import Counter
+from datetime import date
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+
+def _build(db_path: Path, residents: int, year: int) -> dict[str, int]:
+    from sqlalchemy import func, select
+
+    import report_history
+    from fanzha.core.db import Base, Database
+    from fanzha.sim.county import build_county
+    from fanzha.sim.runner import SimContext
+    from fanzha.sim.seed import seed_county
+    from fanzha.warning.models import WarningInstruction
+
+    database = Database(f"sqlite:///{db_path}")
+    Base.metadata.create_all(database.engine)
+    with database.session() as session:
+        if (session.scalar(select(func.count()).select_from(WarningInstruction)) or 0) > 0:
+            database.dispose()
+            return {}
+    county = build_county(1, residents=residents)
+    with database.session() as session:
+        seed_county(session, county)
+    ctx = SimContext(seed=1, county=county, start=date(year, 1, 1), days=365)
+    with database.session() as session:
+        counts = report_history.load(session, county, ctx.attempts)
+    database.dispose()
+    return counts
+
+
+def _timed(fn, repeat: int = 1):  # type: ignore[no-untyped-def]
+    samples, result = [], None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = fn()
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples), result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--residents", type=int, default=40_000)
+    parser.add_argument("--year", type=int, default=2025)
+    parser.add_argument("--db", type=Path, default=Path(tempfile.gettempdir()) / "fanzha-bench-report.db")
+    args = parser.parse_args()
+    os.environ.setdefault("FANZHA_DATA_DIR", str(args.db.parent / "fanzha-bench-data"))
+
+    import fanzha.models  # noqa: F401
+    from fanzha.core import logging as flog
+    from fanzha.core import pii
+
+    flog.configure("WARNING", False)
+
+    pii.set_keyring(pii.Keyring(b"b" * 32))
+    start = time.perf_counter()
+    counts = _build(args.db, args.residents, args.year)
+    if counts:
+        print(f"built county-year in {time.perf_counter() - start:.1f}s: {counts}")
+
+    from sqlalchemy import select
+
+    from fanzha.areas.models import Area
+    from fanzha.cases.models import Case
+    from fanzha.core.db import Database, set_database
+    from fanzha.core.rbac import Principal
+    from fanzha.reports.data import ReportKind
+    from fanzha.reports.service import generate
+    from fanzha.stats.engine import Engine
+    from fanzha.stats.periods import Period
+    from fanzha.warning.models import WarningInstruction
+
+    database = Database(f"sqlite:///{args.db}")
+    set_database(database)
+    year = Period.parse(str(args.year))
+    lo, hi = year.utc_bounds()
+    with database.session() as session:
+        county = session.scalars(select(Area).where(Area.level == "county")).one()
+        warnings_total = session.query(WarningInstruction).filter(WarningInstruction.received_at >= lo,
+                                                                  WarningInstruction.received_at < hi).count()
+        cases_total = session.query(Case).filter(Case.reported_at >= lo, Case.reported_at < hi).count()
+        print(f"county-year {args.year}: {warnings_total:,} warnings, {cases_total:,} cases, "
+              f"{args.residents:,} residents")
+
+        def python_loop() -> dict[str, int]:
+            towns = Counter()  # type: ignore[var-annotated]
+            for w in session.scalars(select(WarningInstruction).where(WarningInstruction.received_at >= lo,
+                                                                      WarningInstruction.received_at < hi)):
+                towns[w.area_path.split("/")[2]] += 1
+            for c in session.scalars(select(Case).where(Case.reported_at >= lo, Case.reported_at < hi)):
+                towns["cases:" + c.area_path.split("/")[2]] += 1
+            return dict(towns)
+
+        def engine_sql() -> object:
+            return Engine(session).children(county, year, ["warnings", "cases"])
+
+        base_s, _ = _timed(python_loop)
+        session.expunge_all()
+        sql_s, _ = _timed(engine_sql, repeat=3)
+        print(f"per-town warnings+cases for the year: python loop over rows {base_s * 1000:.0f} ms, "
+              f"engine SQL {sql_s * 1000:.0f} ms  (ratio {base_s / sql_s:.1f}x)")
+
+        out = Path(tempfile.mkdtemp(prefix="fanzha-bench-report-"))
+        report_s, result = _timed(lambda: generate(session, actor=Principal.system("bench"), area_code=county.code,
+                                                   kind=ReportKind.ANNUAL, period=str(args.year), out_dir=out))
+        print(f"annual report (docx+pdf+html) for {county.name} {args.year}: {report_s:.2f} s "
+              f"(target < 10 s, {report_s / 10:.0%} of budget) -> {result.pdf}")
+        month = f"{args.year}-11"
+        monthly_s, _ = _timed(lambda: generate(session, actor=Principal.system("bench"), area_code=county.code,
+                                               kind=ReportKind.MONTHLY, period=month, out_dir=out))
+        print(f"monthly report {month}: {monthly_s:.2f} s")
+
+    _bench_api(database, county.code, month)
+    database.dispose()
+
+
+def _bench_api(database: object, county: str, month: str) -> None:
+    from fastapi.testclient import TestClient
+
+    from fanzha.core.rbac import Role
+    from fanzha.stats.cache import clear
+    from fanzha.users import service as users
+    from fanzha.users.schemas import UserCreate
+    from fanzha.web.app import create_app
+
+    with database.session() as session:  # type: ignore[attr-defined]
+        user = users.get_by_username(session, username="benchleader")
+        if user is None:
+            user = users.create(session, actor=__import__("fanzha.core.rbac", fromlist=["Principal"]).Principal.system(
+                "bench"), data=UserCreate(username="benchleader", display_name="bench", role=Role.LEADER,
+                                          area_code=county, password="Bench@2026pass"))
+        secret, _ = users.issue_token(session, user=user, kind="api")
+    client = TestClient(create_app())
+    client.headers["Authorization"] = f"Bearer {secret}"
+    clear()
+    print("dashboard API (target < 300 ms):")
+    for route in ("indicators", "trend", "ranking", "ratings/history", "breakdowns/cases_by_type", "dashboard"):
+        url = f"/api/v1/stats/{route}?area={county}&period={month}"
+        start = time.perf_counter()
+        response = client.get(url)
+        cold = time.perf_counter() - start
+        assert response.status_code == 200, response.text
+        warm = []
+        for _ in range(20):
+            start = time.perf_counter()
+            client.get(url)
+            warm.append(time.perf_counter() - start)
+        print(f"  {route:<26} cold {cold * 1000:7.1f} ms   warm p50 {statistics.median(warm) * 1000:6.1f} ms")
+
+
+if __name__ == "__main__":
+    main()
