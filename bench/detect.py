@@ -11,6 +11,7 @@ the realistic set so "equal or better accuracy" is checked in the same run.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import statistics
 import time
@@ -18,11 +19,11 @@ import time
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
-from fanzha.detect.corpora import datasets_root, load_realistic  # noqa: E402
-from fanzha.detect.engine import Detector  # noqa: E402
-from fanzha.detect.evaluation import binary_scores  # noqa: E402
-from fanzha.detect.generator import generate  # noqa: E402
-from fanzha.detect.training import TrainConfig, shipped_training_set  # noqa: E402
+from fanzha.detect.corpora import datasets_root, load_realistic
+from fanzha.detect.engine import Detector
+from fanzha.detect.evaluation import binary_scores
+from fanzha.detect.generator import generate
+from fanzha.detect.training import TrainConfig, shipped_training_set
 
 
 def _latencies(fn, texts: list[str]) -> tuple[float, float]:  # type: ignore[no-untyped-def]
@@ -47,10 +48,8 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=20_000, help="number of SMS-length texts")
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
-    try:
+    with contextlib.suppress(AttributeError, OSError):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core
-    except (AttributeError, OSError):
-        pass
 
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression

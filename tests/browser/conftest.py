@@ -54,7 +54,7 @@ class LiveServer:
 
     def api(self, username: str) -> httpx.Client:
         """An API client logged in as a demo user (bearer token, no CSRF)."""
-        r = httpx.post(f"{self.url}/api/v1/auth/login", json={"username": username, "password": PASSWORD})
+        r = httpx.post(f"{self.url}/api/v1/auth/token", json={"username": username, "password": PASSWORD})
         r.raise_for_status()
         return httpx.Client(base_url=self.url, headers={"Authorization": f"Bearer {r.json()['access_token']}"},
                             timeout=30)
@@ -62,6 +62,10 @@ class LiveServer:
 
 @pytest.fixture(scope="session")
 def live_server() -> Iterator[LiveServer]:
+    reuse = os.environ.get("FANZHA_TEST_BROWSER_URL")
+    if reuse:  # a server already started with `python -m tests.browser.server` (faster edit-test loop)
+        yield LiveServer(url=reuse.rstrip("/"), log=Path(os.devnull))
+        return
     data_dir = Path(tempfile.mkdtemp(prefix="fanzha-browser-"))
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("FANZHA_")}

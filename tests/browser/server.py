@@ -11,7 +11,7 @@ import argparse
 import threading
 
 # Small enough to seed in seconds, big enough that every town has residents and history.
-RESIDENTS = 1000
+RESIDENTS = 3000
 DAYS = 10
 SEED = 7
 

@@ -22,8 +22,18 @@ def test_cli_reads_json_lines_and_plain_lines() -> None:
     assert rows[0]["is_fraud"] and rows[0]["type_code"] == "F01"
     assert not rows[1]["is_fraud"]
     for r in rows:
-        assert {"id", "is_fraud", "probability", "type_code", "type_name", "cues", "entities", "channel",
-                "truncated", "flags"} <= r.keys()
+        assert {
+            "id",
+            "is_fraud",
+            "probability",
+            "type_code",
+            "type_name",
+            "cues",
+            "entities",
+            "channel",
+            "truncated",
+            "flags",
+        } <= r.keys()
     assert "invalid_utf8" in rows[3]["flags"]
 
 

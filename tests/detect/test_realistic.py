@@ -4,15 +4,17 @@ Floors here sit just under the measured figures so a regression fails loudly; th
 that are not met yet are listed in docs/detect.md, not hidden by these floors.
 """
 
-from pathlib import Path
-
 import pytest
 
 from fanzha.detect.corpora import datasets_root, load_realistic, load_spam
 from fanzha.detect.engine import Detector
 from fanzha.detect.evaluation import evaluate_realistic
-from fanzha.detect.model import DEFAULT_MODEL_PATH
 from fanzha.detect.generator import generate
+from fanzha.detect.model import DEFAULT_MODEL_PATH
+
+# Measured (docs/detect.md): F1 0.874, evasion recall 0.906, hard-negative FPR 0.045, type accuracy
+# 0.928, spam-80w FPR 0.0053. Issue targets F1 0.95 / hard-negative FPR 0.03 are not met yet.
+FLOORS = {"f1": 0.86, "evasion": 0.87, "hn_fpr": 0.06, "type": 0.90, "spam_fpr": 0.01}
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +66,3 @@ def test_ads_and_normal_sms_are_not_fraud() -> None:
     verdicts = Detector().detect_batch([s.text for s in samples])
     fpr = sum(v.is_fraud for v in verdicts) / len(verdicts)
     assert fpr <= FLOORS["spam_fpr"]
-
-
-FLOORS = {"f1": 0.0, "evasion": 0.0, "hn_fpr": 1.0, "type": 0.0, "spam_fpr": 1.0}
-_ = Path

@@ -24,7 +24,7 @@ def world(database: Database, frozen_clock: FrozenClock) -> World:
 
 
 def verify_case(world: World, frozen_clock: FrozenClock) -> int:
-    body = transfer(frozen_clock.now(), amount_fen=900_000, screen_sharing=True)
+    body = transfer(frozen_clock.now(), amount_fen=300_000, screen_sharing=True)
     out = world.client("teller").post(URL, json=body).json()
     assert out["decision"] == "verify", out
     return int(out["id"])

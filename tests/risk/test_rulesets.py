@@ -21,7 +21,7 @@ def world(database: Database, frozen_clock: FrozenClock) -> World:
 def test_draft_backtest_publish_then_decisions_use_the_new_version(world: World, frozen_clock: FrozenClock) -> None:
     teller, admin = world.client("teller"), world.client("admin")
     ids = []
-    for amount, fraud in ((30_000, False), (40_000, False), (2_000_000, True)):
+    for amount, fraud in ((30_000, False), (40_000, False), (1_500_000, True)):
         out = teller.post("/api/v1/risk/transactions", json=transfer(frozen_clock.now(), amount_fen=amount)).json()
         teller.post(f"/api/v1/risk/transactions/{out['id']}/resolve",
                     json={"action": "cancelled" if fraud else "released", "is_fraud": fraud})

@@ -72,7 +72,8 @@ def test_different_counterpart_is_a_separate_instruction(session: Session, froze
     assert count(session, WarningInstruction) == 2
 
 
-def test_unknown_person_with_phone_and_reporting_area_is_kept_masked(session: Session, frozen_clock: FrozenClock) -> None:
+def test_unknown_person_with_phone_and_reporting_area_is_kept_masked(
+        session: Session, frozen_clock: FrozenClock) -> None:
     make_tree(session)
     phone = phone_number(424242)
     report = ingest.ingest(session, [signal(phone=phone, area_code="T2")], actor=SYSTEM)

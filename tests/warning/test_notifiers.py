@@ -20,7 +20,7 @@ def webhook() -> Iterator[tuple[str, list[dict[str, object]]]]:
     received: list[dict[str, object]] = []
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802
+        def do_POST(self) -> None:
             received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
             self.send_response(204 if self.path == "/ok" else 500)
             self.end_headers()
@@ -36,7 +36,8 @@ def webhook() -> Iterator[tuple[str, list[dict[str, object]]]]:
     server.server_close()
 
 
-def test_webhook_delivers_json_and_logs_the_delivery(session: Session, webhook: tuple[str, list[dict[str, object]]]) -> None:
+def test_webhook_delivers_json_and_logs_the_delivery(
+        session: Session, webhook: tuple[str, list[dict[str, object]]]) -> None:
     url, received = webhook
     row = notifiers.deliver(session, notifiers.WebhookNotifier(url + "/ok"),
                             Notice(title="预警指令 #7（高）超时升级", body="请带班领导督办", warning_id=None))

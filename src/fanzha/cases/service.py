@@ -81,7 +81,7 @@ def _with_suggestions(data: CaseCreate, suggestion: dict[str, Any]) -> CaseCreat
         update["type_code"] = suggestion["type_code"]
     if data.channel is None and suggestion.get("channel"):
         update["channel"] = suggestion["channel"]
-    return data.model_copy(update=update)
+    return CaseCreate.model_validate({**data.model_dump(), **update})
 
 
 def create(session: Session, *, actor: Principal, data: CaseCreate, with_suggestions: bool = True) -> IntakeResult:
@@ -94,6 +94,7 @@ def create(session: Session, *, actor: Principal, data: CaseCreate, with_suggest
         if existing is not None and actor.scope.contains(existing.area_path):
             return IntakeResult(existing, merged=True)
     suggestion: dict[str, Any] = {}
+    type_confirmed = data.type_code is not None  # a type filled from the suggestion is not confirmed
     if with_suggestions and data.narrative.strip():
         from fanzha.cases.suggest import suggest
 
@@ -121,7 +122,7 @@ def create(session: Session, *, actor: Principal, data: CaseCreate, with_suggest
         status=CaseStatus.RECEIVED.value, reported_at=reported_at, occurred_at=data.occurred_at,
         channel=data.channel.value if data.channel else None,
         type_code=data.type_code.value if data.type_code else None,
-        type_confirmed=data.type_code is not None, victim_person_id=data.victim_person_id,
+        type_confirmed=type_confirmed, victim_person_id=data.victim_person_id,
         victim_name_enc=data.victim_name, victim_name_masked=mask(PIIKind.NAME, data.victim_name),
         victim_phone_enc=data.victim_phone, victim_phone_masked=mask(PIIKind.PHONE, data.victim_phone),
         victim_phone_hash=phone_hash, loss_fen=loss, recovered_fen=0, narrative_enc=data.narrative or None,

@@ -13,8 +13,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends
 
 from fanzha.detect.engine import Detector
-from fanzha.detect.selfcheck import self_check
 from fanzha.detect.schemas import DetectRequest, DetectResponse, SelfCheckRequest, SelfCheckResult
+from fanzha.detect.selfcheck import self_check
 
 
 @cache

@@ -14,7 +14,7 @@ from fanzha.detect.corpora import datasets_root
 from fanzha.detect.model import DEFAULT_MODEL_PATH
 
 app = typer.Typer(
-    help="反诈文本检测：从标准输入读取 JSON 行 {\"id\",\"text\"} 或纯文本行，逐行输出检测结果。",
+    help='反诈文本检测：从标准输入读取 JSON 行 {"id","text"} 或纯文本行，逐行输出检测结果。',
     invoke_without_command=True,
     no_args_is_help=False,
 )

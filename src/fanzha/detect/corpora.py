@@ -54,8 +54,9 @@ def load_teleantifraud(root: Path) -> list[Sample]:
             turns = [t for pair in zip(left, right + [""] * len(left), strict=False) for t in pair if t]
             label = "normal" if normal else d["fraud_type"]
             out.append(
-                Sample("\n".join(turns), label, map_label("teleantifraud", label), "teleantifraud",
-                       path.name, tuple(left))  # fmt: skip
+                Sample(
+                    "\n".join(turns), label, map_label("teleantifraud", label), "teleantifraud", path.name, tuple(left)
+                )
             )
     return out
 

@@ -22,6 +22,9 @@ THRESHOLD = 0.5
 NO_EVIDENCE_CAP = 0.1
 # Rule evidence the corpora cannot teach, added as log-odds against "not fraud".
 RISK_LISTED_WEIGHT = 4.0
+# A counterpart on a 涉诈 list is evidence on its own (field practice: contact with a listed number is
+# a warning whatever the words), so the probability never drops below this floor.
+RISK_LISTED_FLOOR = 0.9
 LOOKALIKE_WEIGHT = 3.0
 SUSPICIOUS_TLD_WEIGHT = 1.5  # .top/.xyz/.vip… links: cheap TLDs dominate 伪基站 phishing SMS
 
@@ -113,6 +116,8 @@ class Detector:
         entities = extract_entities(norm)
         boost, rule_cues = self._rules(entities, now)
         p_fraud = self.model.fraud_probability(float(scores[0]), boost)
+        if any(e.risk_listed for e in entities):
+            p_fraud = max(p_fraud, RISK_LISTED_FLOOR)
         t_index = self.model.best_type(scores)
         cues = rule_cues + cues_for(self.model, norm, hits, t_index)
         if not cues:

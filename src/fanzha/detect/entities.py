@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 from functools import cache
 from typing import Any
 
-import ahocorasick  # type: ignore[import-not-found]
+import ahocorasick
 
 from fanzha.detect.checksums import luhn_valid, resident_id_valid
 from fanzha.detect.normalize import TLD_SET, Normalized
@@ -253,8 +253,14 @@ def extract_entities(norm: Normalized) -> list[Entity]:
         o_start, o_end = norm.to_original(start, end)
         entities.append(
             Entity.model_construct(
-                kind=kind, value=value, text=norm.original[o_start:o_end], start=o_start, end=o_end,
-                valid=valid, note=note, risk_listed=False,
-            )  # fmt: skip
+                kind=kind,
+                value=value,
+                text=norm.original[o_start:o_end],
+                start=o_start,
+                end=o_end,
+                valid=valid,
+                note=note,
+                risk_listed=False,
+            )
         )
     return entities

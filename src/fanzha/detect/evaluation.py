@@ -150,9 +150,7 @@ def evaluate_realistic(detector: Detector, items: Sequence[dict[str, Any]]) -> d
         "type_accuracy_all": sum(c == v.type_code for c, v in fraud_pairs) / len(fraud_pairs) if fraud_pairs else 0.0,
         "ece": expected_calibration_error(gold, [v.probability for v in verdicts]),
         "entities": entity_scores(items, verdicts),
-        "types": class_report(
-            [it["type_code"] or NOT_FRAUD for it in items], [predicted_code(v) for v in verdicts]
-        ),
+        "types": class_report([it["type_code"] or NOT_FRAUD for it in items], [predicted_code(v) for v in verdicts]),
         "errors": errors,
     }
 

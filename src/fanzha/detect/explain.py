@@ -13,9 +13,7 @@ MAX_CUES = 8
 MIN_CUE_WEIGHT = 0.25
 
 
-def cues_for(
-    model: LinearModel, norm: Normalized, hits: list[tuple[int, int]], type_index: int
-) -> list[Cue]:
+def cues_for(model: LinearModel, norm: Normalized, hits: list[tuple[int, int]], type_index: int) -> list[Cue]:
     """Features that pushed the binary fraud log-odds up, strongest first.
 
     Overlapping n-grams are folded: a span already explained by a stronger cue is not repeated.
@@ -43,9 +41,13 @@ def cues_for(
         reason = lex.reason if lex is not None else f"与“{type_name(code)}”诈骗相关的用语"
         cues.append(
             Cue.model_construct(
-                phrase=norm.original[o_start:o_end], start=o_start, end=o_end, weight=round(weight, 3),
-                type_code=lex.type_code if lex is not None else code, reason=reason,
-            )  # fmt: skip
+                phrase=norm.original[o_start:o_end],
+                start=o_start,
+                end=o_end,
+                weight=round(weight, 3),
+                type_code=lex.type_code if lex is not None else code,
+                reason=reason,
+            )
         )
         if len(cues) == MAX_CUES:
             break

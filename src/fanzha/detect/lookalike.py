@@ -28,7 +28,33 @@ PROTECTED: dict[str, tuple[str, ...]] = {
     "yibao": ("nhsa.gov.cn",), "shebao": ("mohrss.gov.cn",), "12123": ("gab.mps.gov.cn",),
 }  # fmt: skip
 SUSPICIOUS_TLDS = frozenset(
-    ["top", "xyz", "vip", "cc", "icu", "club", "shop", "site", "online", "ltd", "wang", "ren", "loan", "tk", "ml", "ga", "cf", "gq", "live", "work", "fun", "buzz", "cyou", "sbs", "win"]
+    [
+        "top",
+        "xyz",
+        "vip",
+        "cc",
+        "icu",
+        "club",
+        "shop",
+        "site",
+        "online",
+        "ltd",
+        "wang",
+        "ren",
+        "loan",
+        "tk",
+        "ml",
+        "ga",
+        "cf",
+        "gq",
+        "live",
+        "work",
+        "fun",
+        "buzz",
+        "cyou",
+        "sbs",
+        "win",
+    ]
 )
 _GOV_WORDS = ("gov", "police", "gongan", "court", "fayuan", "jianchayuan", "shebao", "yibao", "tax")
 _HOMOGLYPH_FOLDS = (("rn", "m"), ("vv", "w"), ("0", "o"), ("1", "l"), ("3", "e"), ("5", "s"), ("@", "a"))

@@ -14,7 +14,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-import ahocorasick  # type: ignore[import-not-found]
+import ahocorasick
 import numpy as np
 import numpy.typing as npt
 
@@ -24,7 +24,8 @@ from fanzha.detect.lexicon import LexCue, lexicon_by_phrase
 Array = npt.NDArray[np.float32]
 DEFAULT_MODEL_PATH = Path(__file__).resolve().parents[3] / "data" / "detect" / "model.npz"
 # How much of the hand-written lexicon prior is added on top of the learned weights (see lexicon.py).
-PRIOR_SCALE = 0.5
+# Measured on the realistic set (docs/detect.md): 0 -> F1 0.63, 0.5 -> 0.80, 1.0 -> 0.87.
+PRIOR_SCALE = 1.0
 
 # Characters that make an n-gram style rather than content: pronouns, particles, politeness. N-grams
 # made only of these say "LLM prose" more than "fraud" (measured: 您好/我们/的是 top the TF-IDF weights).
@@ -84,7 +85,8 @@ class LinearModel:
         if not feature_ids:
             return self.bias.copy()
         ids = np.fromiter(set(feature_ids), dtype=np.int64)
-        return self.bias + self.effective_weights[ids].sum(axis=0)
+        row: Array = self.bias + self.effective_weights[ids].sum(axis=0)
+        return row
 
     def scores_batch(self, texts: list[str]) -> tuple[Array, list[list[tuple[int, int]]]]:
         """Scores for many texts with one sparse product, plus each text's hits."""

@@ -19,7 +19,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import ahocorasick  # type: ignore[import-not-found]
+import ahocorasick
 
 # --- step 1: the 1:1 character table -------------------------------------------------------------
 
@@ -84,7 +84,7 @@ def _opencc_table() -> dict[int, str]:
     """Traditional -> simplified single-character table from the OpenCC data shipped with
     opencc-python-reimplemented; empty (no conversion) if the package data is missing."""
     try:
-        import opencc  # type: ignore[import-untyped]
+        import opencc
     except ImportError:  # pragma: no cover - dependency is declared
         return {}
     path = Path(opencc.__file__).parent / "dictionary" / "TSCharacters.txt"
@@ -104,9 +104,7 @@ def char_table() -> dict[int, str]:
     table = _opencc_table()
     # Full-width letters, digits and link/id symbols become ASCII; full-width sentence punctuation
     # (，！？：；（）) stays, because it marks clause breaks that noise removal must not erase.
-    for ch in (
-        "０１２３４５６７８９ａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ．＠／－＿＋＃＊％＆＝～＄"
-    ):
+    for ch in "０１２３４５６７８９ａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ．＠／－＿＋＃＊％＆＝～＄":
         table[ord(ch)] = chr(ord(ch) - 0xFEE0)
     for cp in range(ord("A"), ord("Z") + 1):
         table[cp] = chr(cp + 32)

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import ahocorasick  # type: ignore[import-not-found]
+import ahocorasick
 import numpy as np
 from scipy.sparse import csr_matrix
 
@@ -103,7 +103,9 @@ def fit_temperature(logits: np.ndarray, y: np.ndarray) -> float:
     return round(best_t, 2)
 
 
-def _fit_head(x: csr_matrix, y: np.ndarray, weights: np.ndarray, c: float, max_iter: int) -> tuple[np.ndarray, np.ndarray]:
+def _fit_head(
+    x: csr_matrix, y: np.ndarray, weights: np.ndarray, c: float, max_iter: int
+) -> tuple[np.ndarray, np.ndarray]:
     """Logistic regression returning (coef rows per class, intercepts) for sorted class ids in y."""
     from sklearn.linear_model import LogisticRegression
 
@@ -209,8 +211,10 @@ def train_shipped(root: Path, out: Path, cfg: TrainConfig | None = None) -> Line
     model = train_model(texts, labels, TYPE_CLASSES, weights, cfg)
     model.meta = {
         "trained_on": counts,
-        "sources": ["teleantifraud-multiagent-text (Apache-2.0, JimmyMa99/TeleAntiFraud @ 6a09c4e)",
-                    "fanzha generator (project-owned templates)"],  # fmt: skip
+        "sources": [
+            "teleantifraud-multiagent-text (Apache-2.0, JimmyMa99/TeleAntiFraud @ 6a09c4e)",
+            "fanzha generator (project-owned templates)",
+        ],
         "config": cfg.__dict__,
     }
     model.save(out)

@@ -86,7 +86,8 @@ def _county_model(session: Session, root: str, today: date) -> _CountyModel:
     signals = sources.recent_signals(session, scope=Scope(root), since=today - timedelta(days=HISTORY_DAYS))
     model = visitplan.fit(np.array([grid_index[c[0]] for c in cells], dtype=np.int64),
                           np.array([visitplan.segment_of(c[1], c[2]) for c in cells], dtype=np.int64),
-                          np.array([c[3] for c in cells], dtype=np.float64), signals, grid_index=grid_index)
+                          np.array([c[3] for c in cells], dtype=np.float64),
+                          visitplan.signal_columns(signals, grid_index=grid_index), grids=len(grid_index))
     total = sum(c[3] for c in cells)
     rate = float(np.dot(model.segment_rate[[visitplan.segment_of(c[1], c[2]) for c in cells]],
                         [c[3] for c in cells]) / total) if total else 0.0

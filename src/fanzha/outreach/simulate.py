@@ -117,16 +117,20 @@ def coverage_study(county: County, *, runs: int, first_seed: int = 1, match: boo
 def residents_frame(county: County) -> tuple[visitplan.Residents, dict[str, int]]:
     """The county's residents as plan input; households are the generated addresses."""
     grid_index = {g.code: i for i, g in enumerate(county.grids)}
-    households: dict[tuple[str, str], int] = {}
     rs = county.residents
-    from fanzha.people.models import age_band_of
-
+    households: dict[tuple[str, str], int] = {}
+    occupation_slot = {o: i for i, o in enumerate(visitplan.OCCUPATIONS)}
+    other = len(visitplan.OCCUPATIONS)
+    ages = np.fromiter((r.age for r in rs), dtype=np.int64, count=len(rs))
+    # Upper age of each band in visitplan.AGE_BANDS order (<18, 18-25, …, >70).
+    band = np.searchsorted(np.array([17, 25, 35, 45, 60, 70]), ages, side="left")
+    occupation = np.fromiter((occupation_slot.get(r.occupation, other) for r in rs), dtype=np.int64, count=len(rs))
     return visitplan.Residents(
-        grid=np.array([grid_index[r.grid_code] for r in rs], dtype=np.int64),
-        household=np.array([households.setdefault((r.grid_code, r.address), len(households)) for r in rs],
-                           dtype=np.int64),
-        segment=np.array([visitplan.segment_of(age_band_of(r.age).value, r.occupation) for r in rs], dtype=np.int64),
-        app_installed=np.array([r.app_installed for r in rs]),
+        grid=np.fromiter((grid_index[r.grid_code] for r in rs), dtype=np.int64, count=len(rs)),
+        household=np.fromiter((households.setdefault((r.grid_code, r.address), len(households)) for r in rs),
+                              dtype=np.int64, count=len(rs)),
+        segment=band * (other + 1) + occupation,
+        app_installed=np.fromiter((r.app_installed for r in rs), dtype=bool, count=len(rs)),
         flagged=np.zeros(len(rs), dtype=bool),
         days_since_visit=np.full(len(rs), 10_000, dtype=np.int64),
     ), grid_index

@@ -69,22 +69,29 @@ class RiskModel:
         return np.asarray(r * np.where(residents.days_since_visit <= RECENT_VISIT_DAYS, RECENT_VISIT_FACTOR, 1.0))
 
 
-def fit(cell_grid: IntArray, cell_segment: IntArray, cell_count: FloatArray, signals: Iterable[VictimSignal],
-        *, grid_index: dict[str, int]) -> RiskModel:
+def signal_columns(signals: Iterable[VictimSignal], *, grid_index: dict[str, int]
+                   ) -> tuple[IntArray, IntArray, FloatArray]:
+    """(segment, grid or -1 outside the county's grids, weight) per signal."""
+    rows = [(segment_of(s.age_band, s.occupation), grid_index.get(s.area_code, -1),
+             1.0 if s.defrauded else ENGAGED_WEIGHT) for s in signals]
+    if not rows:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0)
+    seg, grid, weight = zip(*rows, strict=True)
+    return np.array(seg, dtype=np.int64), np.array(grid, dtype=np.int64), np.array(weight, dtype=np.float64)
+
+
+def fit(cell_grid: IntArray, cell_segment: IntArray, cell_count: FloatArray,
+        signals: tuple[IntArray, IntArray, FloatArray], *, grids: int) -> RiskModel:
     """Learn segment rates and grid factors from the county's own warnings and losses.
 
-    Residents come as (grid, segment, count) cells so a database can hand over a GROUP BY.
+    Residents come as (grid, segment, count) cells so a database can hand over a GROUP BY;
+    signals as the columns of `signal_columns`.
     """
-    grids = len(grid_index)
+    sig_segment, sig_grid, sig_weight = signals
     seg_pop = np.bincount(cell_segment, weights=cell_count, minlength=SEGMENTS)
-    seg_w = np.zeros(SEGMENTS)
-    grid_w = np.zeros(grids)
-    for s in signals:
-        w = 1.0 if s.defrauded else ENGAGED_WEIGHT
-        seg_w[segment_of(s.age_band, s.occupation)] += w
-        g = grid_index.get(s.area_code)
-        if g is not None:
-            grid_w[g] += w
+    seg_w = np.bincount(sig_segment, weights=sig_weight, minlength=SEGMENTS)
+    inside = sig_grid >= 0
+    grid_w = np.bincount(sig_grid[inside], weights=sig_weight[inside], minlength=grids)
     overall = seg_w.sum() / max(seg_pop.sum(), 1.0)
     segment_rate = (seg_w + SEGMENT_PRIOR * overall) / (seg_pop + SEGMENT_PRIOR)
     expected = np.bincount(cell_grid, weights=cell_count * segment_rate[cell_segment], minlength=grids)
@@ -93,7 +100,8 @@ def fit(cell_grid: IntArray, cell_segment: IntArray, cell_count: FloatArray, sig
 
 
 def fit_residents(residents: Residents, signals: Iterable[VictimSignal], *, grid_index: dict[str, int]) -> RiskModel:
-    return fit(residents.grid, residents.segment, np.ones(len(residents)), signals, grid_index=grid_index)
+    return fit(residents.grid, residents.segment, np.ones(len(residents)),
+               signal_columns(signals, grid_index=grid_index), grids=len(grid_index))
 
 
 @dataclass

@@ -1,9 +1,8 @@
-"""The report's figures as plain data (trend, type mix, area ranking, 红黄蓝 history), and
-their PNG rendering for the PDF. The HTML page draws the same data with ECharts."""
+"""The report's figures as plain data (trend, type mix, area ranking, 红黄蓝 history).
+The PDF draws them with reportlab graphics (`pdfcharts.py`), the HTML page with ECharts."""
 
 from __future__ import annotations
 
-import io
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -59,68 +58,3 @@ def cjk_font_path() -> str | None:
         if path.lower().endswith((".ttf", ".ttc")) and Path(path).exists():
             return path
     return None
-
-
-def render_png(chart: Chart, *, width_in: float = 6.2, height_in: float = 3.0) -> bytes:
-    import logging
-
-    import matplotlib
-
-    matplotlib.use("Agg")
-    logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
-    from matplotlib import font_manager
-    from matplotlib import pyplot as plt
-
-    font = cjk_font_path()
-    props: dict[str, Any] = {}
-    if font:
-        font_manager.fontManager.addfont(font)
-        name = font_manager.FontProperties(fname=font).get_name()
-        plt.rcParams["font.family"] = [name]
-        props = {"fontproperties": font_manager.FontProperties(fname=font)}
-    plt.rcParams["axes.unicode_minus"] = False
-    fig, ax = plt.subplots(figsize=(width_in, height_in), dpi=150)
-    d = chart.data
-    if chart.kind == "trend":
-        xs = range(len(d["labels"]))
-        ax.bar(xs, [v or 0 for v in d["cases"]], color="#c0392b", label="发案数（起）")
-        ax.set_xticks(list(xs), d["labels"], rotation=45, fontsize=7)
-        ax.set_ylabel("发案数（起）", fontsize=8)
-        ax2 = ax.twinx()
-        ax2.plot(list(xs), [v if v is not None else float("nan") for v in d["warnings"]], color="#1a73e8",
-                 marker="o", markersize=3, label="预警指令（条）")
-        ax2.set_ylabel("预警指令（条）", fontsize=8)
-        fig.legend(loc="upper left", fontsize=7, prop=props.get("fontproperties"))
-    elif chart.kind == "pie":
-        ax.pie(d["values"], labels=d["labels"], autopct="%1.0f%%", textprops={"fontsize": 7}, startangle=90,
-               counterclock=False)
-        ax.axis("equal")
-    elif chart.kind == "bar":
-        ys = range(len(d["labels"]))
-        ax.barh(list(ys), d["values"], color=d["colours"])
-        ax.set_yticks(list(ys), d["labels"], fontsize=7)
-        ax.invert_yaxis()
-        ax.set_xlim(0, 100)
-        ax.set_xlabel("反诈指数（0-100，越高越好；颜色为本期评级）", fontsize=8)
-    elif chart.kind == "colours":
-        grid = d["colours"]
-        order = [Colour.RED.value, Colour.YELLOW.value, Colour.BLUE.value, Colour.NONE.value]
-        from matplotlib.colors import ListedColormap
-
-        cmap = ListedColormap([COLOUR_CSS[Colour(c)] for c in order])
-        ax.imshow([[order.index(c) for c in row] for row in grid], cmap=cmap, vmin=0, vmax=3, aspect="auto")
-        ax.set_xticks(range(len(d["months"])), d["months"], fontsize=7)
-        ax.set_yticks(range(len(d["areas"])), d["areas"], fontsize=7)
-        for i, row in enumerate(grid):
-            for j, c in enumerate(row):
-                ax.text(j, i, c if c != Colour.NONE.value else "—", ha="center", va="center", fontsize=6,
-                        color="white")
-    for label in ax.get_xticklabels() + ax.get_yticklabels():
-        if font:
-            label.set_fontproperties(props["fontproperties"])
-            label.set_fontsize(7)
-    fig.tight_layout()
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png")
-    plt.close(fig)
-    return buf.getvalue()

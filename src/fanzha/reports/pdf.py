@@ -1,11 +1,10 @@
 """PDF output with reportlab: the same 公文 layout as the docx (A4, 37/35/28/26 mm margins,
 22 pt title, 16 pt body on 28 pt lines), charts as images, "— N —" page numbers at the
-outer edge. reportlab cannot embed OTF/CFF fonts (Noto CJK), so it embeds a TrueType CJK
+outer edge; charts are vector drawings. reportlab cannot embed OTF/CFF fonts (Noto CJK), so it embeds a TrueType CJK
 face found through fontconfig: WenQuanYi Zen Hei (TTC, sub-font 0) where installed."""
 
 from __future__ import annotations
 
-import io
 from functools import cache
 from pathlib import Path
 
@@ -17,12 +16,13 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Image, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, TableStyle
+from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, TableStyle
 from reportlab.platypus import Table as RLTable
 from reportlab.platypus.flowables import Flowable
 
 from fanzha.core.errors import FanzhaError
-from fanzha.reports.charts import cjk_font_path, render_png
+from fanzha.reports.charts import cjk_font_path
+from fanzha.reports.pdfcharts import drawing
 from fanzha.reports.document import Chart, Document, Heading, Meta, Para, Table, Title
 
 FONT = "FanzhaCJK"
@@ -87,9 +87,8 @@ def write(document: Document, path: Path) -> Path:
         elif isinstance(block, Table):
             story.append(_table(block, styles, width))
         elif isinstance(block, Chart):
-            png = render_png(block)
-            image = Image(io.BytesIO(png), width=width, height=width * 3.0 / 6.2)
-            story.append(KeepTogether([Spacer(1, 4), image, Paragraph(_escape(block.caption), styles["caption"])]))
+            figure = drawing(block, FONT, width)
+            story.append(KeepTogether([Spacer(1, 6), figure, Paragraph(_escape(block.caption), styles["caption"])]))
     path.parent.mkdir(parents=True, exist_ok=True)
     doc = SimpleDocTemplate(str(path), pagesize=A4, topMargin=37 * mm, bottomMargin=35 * mm, leftMargin=28 * mm,
                             rightMargin=26 * mm, title=document.title, author="fanzha 反诈预警劝阻平台")

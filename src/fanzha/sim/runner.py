@@ -20,11 +20,13 @@ from fanzha.sim.seed import DEMO_PASSWORD, seed_county
 # Domains extend the simulation: "module:function(ctx) -> dict" adds figures to the report,
 # and "module:function(session, ctx)" writes the domain's simulated history for the demo.
 REPORT_EXTENSIONS: list[str] = [
+    "fanzha.warning.simulate:report",
     "fanzha.cases.simulate:gang_recovery",
     "fanzha.outreach.simulate:report",
     "fanzha.risk.simulate:report",
 ]
 SEED_EXTENSIONS: list[str] = [
+    "fanzha.warning.simulate:seed",
     "fanzha.cases.simulate:seed",
     "fanzha.outreach.simulate:seed_history",
     "fanzha.risk.simulate:seed",

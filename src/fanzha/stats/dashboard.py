@@ -76,7 +76,7 @@ def ranking(engine: Engine, area: Area, period: Period) -> Ranking:
 def history(engine: Engine, area: Area, period: Period, months: int = 6) -> ColourHistory:
     periods = stats.last_months(period, months)
     colours = stats.colour_history(engine, area, periods)
-    kids = {a.code: a for a in engine.children(area, periods[-1], ["cases"])[0]}
+    kids = {a.code: a for a in engine.child_areas(area)}
     return ColourHistory(area=area_ref(area), months=[p.key for p in periods], rows=[
         {"area": area_ref(kids[code]).model_dump(), "colours": [r.colour.value for r in hist],
          "reasons": [r.reason_zh for r in hist]} for code, hist in colours.items() if code in kids])

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, func, literal, or_, select
+from sqlalchemy import ColumnElement, Integer, and_, case, cast, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from fanzha.areas.models import Area
@@ -30,10 +30,11 @@ from fanzha.stats.indicators import (
     Median,
     Ratio,
 )
-from fanzha.stats.periods import Period
+from fanzha.stats.periods import Period, PeriodKind
 from fanzha.stats.sources import Coverage, Facts, MissingColumn
 
 Number = int | float
+MONTH_ALIGNED = (PeriodKind.MONTH, PeriodKind.QUARTER, PeriodKind.YEAR)
 Values = dict[str, Number | None]
 
 
@@ -75,6 +76,11 @@ class Engine:
     def __init__(self, session: Session) -> None:
         self.session = session
         self._coverage: dict[str, Coverage] = {}
+        # Per source: every measure of the source summed per (area path, month key), fetched
+        # once and reused for any node × month/quarter/year asked later ("*" for snapshots).
+        self._groups: dict[str, dict[tuple[str, str], tuple[int, ...]]] = {}
+        self._group_codes: dict[str, list[str]] = {}
+        self._fetched: dict[str, set[str]] = {}
 
     # -- availability -------------------------------------------------------------------------
     def coverage(self, name: str) -> Coverage | None:
@@ -98,13 +104,22 @@ class Engine:
 
     # -- filters ------------------------------------------------------------------------------
     @staticmethod
-    def _in_period(facts: Facts, period: Period) -> list[ColumnElement[bool]]:
+    def _bounds(facts: Facts, period: Period) -> tuple[Any, Any]:
+        return (period.start, period.end) if facts.at_is_date else period.utc_bounds()
+
+    def _in_periods(self, facts: Facts, periods: Sequence[Period]) -> list[ColumnElement[bool]]:
         if facts.at is None:
             return []
-        if facts.at_is_date:
-            return [facts.at >= period.start, facts.at < period.end]
-        start, end = period.utc_bounds()
-        return [facts.at >= start, facts.at < end]
+        at = facts.at
+        return [or_(*[and_(at >= lo, at < hi) for lo, hi in (self._bounds(facts, p) for p in periods)])]
+
+    def _bucket(self, facts: Facts, periods: Sequence[Period]) -> ColumnElement[Any]:
+        """Which of the (disjoint) periods a row falls in, as the period's key."""
+        if facts.at is None or len(periods) == 1:
+            return literal(periods[0].key)
+        at = facts.at
+        return case(*[(and_(at >= lo, at < hi), literal(p.key))
+                      for p, (lo, hi) in ((p, self._bounds(facts, p)) for p in periods)], else_=None)
 
     @staticmethod
     def _node_key(facts: Facts, nodes: Sequence[Area]) -> ColumnElement[Any]:
@@ -120,36 +135,114 @@ class Engine:
     # -- computation --------------------------------------------------------------------------
     def values(self, nodes: Sequence[Area], period: Period, codes: Sequence[str] | None = None) -> dict[str, Values]:
         """Indicator values for each of `nodes` (disjoint subtrees, e.g. siblings) in `period`."""
+        table = self.table(nodes, [period], codes)
+        return {n.code: table[n.code, period.key] for n in nodes}
+
+    def table(self, nodes: Sequence[Area], periods: Sequence[Period], codes: Sequence[str] | None = None,
+              ) -> dict[tuple[str, str], Values]:
+        """Values for every node × period (nodes: disjoint subtrees; periods: disjoint ranges).
+
+        One query per source covers all of them: rows are grouped by (area path, period) in
+        SQL and the few hundred groups are summed up to the nodes through their paths.
+        """
         wanted = [BY_CODE[c] for c in codes] if codes else INDICATORS
         needed = _closure(wanted)
-        out: dict[str, Values] = {n.code: {} for n in nodes}
-        for node in nodes:
-            out[node.code][POPULATION] = node.population or None
+        out: dict[tuple[str, str], Values] = {(n.code, p.key): {POPULATION: n.population or None}
+                                              for n in nodes for p in periods}
         by_source: dict[str, list[Measure | Median]] = {}
         for ind in needed:
             if isinstance(ind, Measure | Median):
                 by_source.setdefault(ind.source, []).append(ind)
         for name, inds in by_source.items():
             facts = sources.load(name)
-            measures = [i for i in inds if isinstance(i, Measure)]
-            medians = [i for i in inds if isinstance(i, Median)]
-            if facts is None or not self.covers(name, period):
-                for node in nodes:
-                    out[node.code].update({i.code: None for i in inds})
+            covered = [p for p in periods if facts is not None and self.covers(name, p)]
+            for p in periods:
+                if p not in covered:
+                    for node in nodes:
+                        out[node.code, p.key].update({i.code: None for i in inds})
+            if facts is None or not covered:
                 continue
-            self._measures(facts, nodes, period, measures, out)
-            for med in medians:
-                self._median(facts, nodes, period, med, out)
+            measures = [i for i in inds if isinstance(i, Measure)]
+            if facts.at is None:  # a snapshot: the same state whatever the period
+                self._fetch_groups(name, facts, [])
+                for p in covered:
+                    self._rollup(name, nodes, p, ["*"], measures, out)
+            elif all(p.kind in MONTH_ALIGNED for p in covered):
+                months = {m.key: m for p in covered for m in p.months()}
+                self._fetch_groups(name, facts, list(months.values()))
+                for p in covered:
+                    self._rollup(name, nodes, p, [m.key for m in p.months()], measures, out)
+            else:
+                self._measures(facts, nodes, covered, measures, out)
+            for med in (i for i in inds if isinstance(i, Median)):
+                self._median(facts, nodes, covered, med, out)
         for ind in needed:
             if isinstance(ind, Ratio):
-                for node in nodes:
-                    values = out[node.code]
+                for values in out.values():
                     num, den = values.get(ind.num), values.get(ind.den)
                     values[ind.code] = None if num is None or not den else num / den * ind.scale
         return out
 
-    def _measures(self, facts: Facts, nodes: Sequence[Area], period: Period, measures: list[Measure],
-                  out: dict[str, Values]) -> None:
+    def _fetch_groups(self, name: str, facts: Facts, months: list[Period]) -> None:
+        """Sums every measure of the source per (area path, month) for the months not yet fetched."""
+        fetched = self._fetched.setdefault(name, set())
+        missing = [m for m in months if m.key not in fetched]
+        if facts.at is not None and not missing:
+            return
+        if facts.at is None and "*" in fetched:
+            return
+        if name not in self._group_codes:
+            columns, codes = [], []
+            for m in INDICATORS:
+                if isinstance(m, Measure) and m.source == name:
+                    try:
+                        columns.append(m.agg(facts).label(m.code))
+                        codes.append(m.code)
+                    except MissingColumn:
+                        continue
+            self._group_codes[name] = codes
+            self._columns = getattr(self, "_columns", {})
+            self._columns[name] = columns
+        columns = self._columns[name]
+        groups = self._groups.setdefault(name, {})
+        if not columns:
+            fetched.update(["*"] if facts.at is None else [m.key for m in missing])
+            return
+        path = facts.area_path.label("path")
+        if facts.at is None:
+            bucket: ColumnElement[Any] = literal("*")
+            where: list[ColumnElement[bool]] = []
+        else:
+            bucket, where = self._bucket(facts, missing), self._in_periods(facts, missing)
+        stmt = (select(path, bucket.label("bucket"), *columns).select_from(facts.table)
+                .where(*facts.filters, *where).group_by(path, bucket))
+        for row in self.session.execute(stmt):
+            if row[1] is not None:
+                groups[row[0], row[1]] = tuple(int(v or 0) for v in row[2:])
+        fetched.update(["*"] if facts.at is None else [m.key for m in missing])
+
+    def _rollup(self, name: str, nodes: Sequence[Area], period: Period, buckets: list[str], measures: list[Measure],
+                out: dict[tuple[str, str], Values]) -> None:
+        """Adds the cached (path, month) sums up to each node (nodes may overlap: a county and its towns)."""
+        codes = self._group_codes[name]
+        index = {c: i for i, c in enumerate(codes)}
+        wanted = set(buckets)
+        totals = {n.code: [0] * len(codes) for n in nodes}
+        for (path, bucket), sums in self._groups.get(name, {}).items():
+            if bucket not in wanted:
+                continue
+            for node in nodes:
+                if path.startswith(node.path):
+                    acc = totals[node.code]
+                    for i, v in enumerate(sums):
+                        acc[i] += v
+        for node in nodes:
+            values = out[node.code, period.key]
+            for m in measures:
+                values[m.code] = totals[node.code][index[m.code]] if m.code in index else None
+
+    def _measures(self, facts: Facts, nodes: Sequence[Area], periods: Sequence[Period], measures: list[Measure],
+                  out: dict[tuple[str, str], Values]) -> None:
         columns, usable = [], []
         for m in measures:
             try:
@@ -157,65 +250,85 @@ class Engine:
                 usable.append(m)
             except MissingColumn:
                 for node in nodes:
-                    out[node.code][m.code] = None
+                    for p in periods:
+                        out[node.code, p.key][m.code] = None
         if not usable:
             return
-        key = self._node_key(facts, nodes).label("node")
-        stmt = (select(key, *columns).select_from(facts.table)
-                .where(self._in_nodes(facts, nodes), *facts.filters, *self._in_period(facts, period)).group_by(key))
-        rows = {r[0]: r for r in self.session.execute(stmt)}
         for node in nodes:
-            row = rows.get(node.code)
-            for i, m in enumerate(usable):
+            for p in periods:
                 # A node with no rows in a covered period genuinely has zero of everything.
-                out[node.code][m.code] = int(row[i + 1] or 0) if row is not None else 0
+                out[node.code, p.key].update({m.code: 0 for m in usable})
+        path = facts.area_path.label("path")
+        bucket = self._bucket(facts, periods).label("bucket")
+        stmt = (select(path, bucket, *columns).select_from(facts.table)
+                .where(self._in_nodes(facts, nodes), *facts.filters, *self._in_periods(facts, periods))
+                .group_by(path, bucket))
+        owner: dict[str, str | None] = {}
+        for row in self.session.execute(stmt):
+            if row[0] not in owner:
+                owner[row[0]] = next((n.code for n in nodes if row[0].startswith(n.path)), None)
+            node_code = owner[row[0]]
+            if node_code is None or row[1] is None:
+                continue
+            values = out[node_code, row[1]]
+            for i, m in enumerate(usable):
+                values[m.code] = int(values[m.code] or 0) + int(row[i + 2] or 0)
 
-    def _median(self, facts: Facts, nodes: Sequence[Area], period: Period, med: Median, out: dict[str, Values]) -> None:
+    def _median(self, facts: Facts, nodes: Sequence[Area], periods: Sequence[Period], med: Median,
+                out: dict[tuple[str, str], Values]) -> None:
+        """Median from a histogram counted in SQL: rows are binned at the precision the figure is
+        shown with (`Median.bin`, in the column's unit), so no sort of the period's rows is needed."""
         try:
             column = facts.col(med.column)
         except MissingColumn:
-            for node in nodes:
-                out[node.code][med.code] = None
+            for key in out:
+                out[key][med.code] = None
             return
         key = self._node_key(facts, nodes).label("node")
-        value = column.label("v")
-        inner = (select(key, value,
-                        func.row_number().over(partition_by=key, order_by=column).label("rn"),
-                        func.count().over(partition_by=key).label("n"))
-                 .select_from(facts.table)
-                 .where(self._in_nodes(facts, nodes), column.is_not(None), *facts.filters,
-                        *self._in_period(facts, period))
-                 .subquery())
-        middle = or_(inner.c.rn == (inner.c.n + 1) / 2, inner.c.rn == (inner.c.n + 2) / 2)
-        stmt = select(inner.c.node, func.avg(inner.c.v)).where(middle).group_by(inner.c.node)
-        medians = {node: float(v) for node, v in self.session.execute(stmt) if v is not None}
+        bucket = self._bucket(facts, periods).label("bucket")
+        # The epsilon keeps 240.0 s stored as 239.99999 (julianday arithmetic) in the 240 s bin.
+        bin_ = cast(func.floor(column / med.bin + 1e-6), Integer).label("bin")
+        stmt = (select(key, bucket, bin_, func.count())
+                .select_from(facts.table)
+                .where(self._in_nodes(facts, nodes), column.is_not(None), *facts.filters,
+                       *self._in_periods(facts, periods))
+                .group_by(key, bucket, bin_))
+        histograms: dict[tuple[str, str], list[tuple[int, int]]] = {}
+        for node, period_key, b, n in self.session.execute(stmt):
+            histograms.setdefault((node, period_key), []).append((int(b), int(n)))
         for node in nodes:
-            m = medians.get(node.code)
-            out[node.code][med.code] = round(m / med.divide_by, 2) if m is not None else None
+            for p in periods:
+                m = median_of_histogram(histograms.get((node.code, p.key), []), med.bin)
+                out[node.code, p.key][med.code] = round(m / med.divide_by, 2) if m is not None else None
 
     def node(self, area: Area, period: Period, codes: Sequence[str] | None = None) -> Values:
         return self.values([area], period, codes)[area.code]
 
     def figures(self, area: Area, period: Period, codes: Sequence[str] | None = None) -> dict[str, Figure]:
         """Values with 环比 and 同比 bases. Snapshot indicators (App coverage) have no history."""
-        now = self.node(area, period, codes)
-        prev = self.node(area, period.previous(), codes)
-        ago = self.node(area, period.year_ago(), codes)
+        table = self.table([area], [period, period.previous(), period.year_ago()], codes)
+        now, prev = table[area.code, period.key], table[area.code, period.previous().key]
+        ago = table[area.code, period.year_ago().key]
         snapshot = {i.code for i in INDICATORS if _is_snapshot(i)}
         return {code: Figure(code, now[code], None if code in snapshot else prev.get(code),
                              None if code in snapshot else ago.get(code))
                 for code in now}
 
+    def child_areas(self, parent: Area) -> list[Area]:
+        """The sub-areas statistics rank (bank branches are not residential areas)."""
+        return list(self.session.scalars(
+            select(Area).where(Area.parent_code == parent.code, Area.level != "bank").order_by(Area.code)))
+
     def children(self, parent: Area, period: Period, codes: Sequence[str] | None = None,
                  ) -> tuple[list[Area], dict[str, Values]]:
-        kids = list(self.session.scalars(
-            select(Area).where(Area.parent_code == parent.code, Area.level != "bank").order_by(Area.code)))
+        kids = self.child_areas(parent)
         if not kids:
             return [], {}
         return kids, self.values(kids, period, codes)
 
     def series(self, area: Area, periods: Sequence[Period], codes: Sequence[str]) -> list[Values]:
-        return [self.node(area, p, codes) for p in periods]
+        table = self.table([area], periods, codes)
+        return [table[area.code, p.key] for p in periods]
 
     def breakdown(self, area: Area, period: Period, code: str) -> list[Slice] | None:
         """Rows of one dimension, largest first; None when the source or the field is missing."""
@@ -229,7 +342,7 @@ class Engine:
         except MissingColumn:
             return None
         stmt = (select(dim, measure).select_from(facts.table)
-                .where(self._in_nodes(facts, [area]), *facts.filters, *self._in_period(facts, period))
+                .where(self._in_nodes(facts, [area]), *facts.filters, *self._in_periods(facts, [period]))
                 .group_by(dim).order_by(measure.desc()))
         labels = spec.labels or {}
         return [Slice(str(k) if k is not None else "", labels.get(str(k), str(k) if k else "未登记"), int(v or 0))
@@ -250,6 +363,20 @@ class Engine:
                  .where(self._in_nodes(facts, [area]), *facts.filters, subject.is_not(None), facts.at < end)
                  .group_by(subject).having(func.count() >= 2, func.max(facts.at) >= start).subquery())
         return int(self.session.scalar(select(func.count()).select_from(inner)) or 0)
+
+
+def median_of_histogram(bins: list[tuple[int, int]], width: float) -> float | None:
+    """The median of values binned as floor(v / width), read at its bin's lower edge (the
+    figure's displayed precision)."""
+    total = sum(n for _, n in bins)
+    if not total:
+        return None
+    seen = 0
+    for b, n in sorted(bins):
+        seen += n
+        if seen * 2 >= total:
+            return b * width
+    return None
 
 
 def _closure(wanted: Sequence[Indicator]) -> list[Indicator]:

@@ -124,8 +124,8 @@ class Period:
         if self.kind is PeriodKind.DAY:
             try:
                 return Period.containing(self.kind, self.start.replace(year=self.start.year - 1))
-            except ValueError:  # 29 February
-                return Period.containing(self.kind, self.start - timedelta(days=365))
+            except ValueError:  # 29 February compares with the 28th
+                return Period.containing(self.kind, self.start.replace(year=self.start.year - 1, day=28))
         return Period.containing(self.kind, self.start.replace(year=self.start.year - 1))
 
     def months(self) -> list[Period]:

@@ -38,54 +38,51 @@ def area_for(session: Session, *, actor: Principal, code: str | None) -> Area:
 def ranking(engine: Engine, parent: Area, period: Period) -> list[RankedArea]:
     """Children of `parent` by 反诈指数, best first, each with its 红黄蓝 colour."""
     config = index.load_config()
-    codes = sorted(set(config.codes) | set(RATING_CODES))
-    kids, values = engine.children(parent, period, codes)
+    kids = engine.child_areas(parent)
     if not kids:
         return []
-    prev_kids = engine.values(kids, period.previous(), ["cases"])
-    parent_rate = engine.node(parent, period, ["cases_per_10k"])["cases_per_10k"]
-    scores = {s.area_code: s for s in index.score(config, {k.code: values[k.code] for k in kids})}
-    rating_config = ratings.load_config()
+    codes = sorted(set(config.codes) | set(RATING_CODES))
+    table = engine.table(kids, [period, period.previous()], codes)
+    values = {k.code: table[k.code, period.key] for k in kids}
+    colours = _colours(engine, parent, kids, [period], table)
     by_code = {k.code: k for k in kids}
-    out = []
-    for code, s in scores.items():
-        vals = values[code]
-        rating = ratings.rate(rating_config, rate_per_10k=_float(vals.get("cases_per_10k")), parent_rate=_float(parent_rate),
-                              cases=_int(vals.get("cases")), previous_cases=_int(prev_kids[code].get("cases")),
-                              days=period.days)
-        out.append(RankedArea(by_code[code], s, rating, vals))
-    return out
+    return [RankedArea(by_code[s.area_code], s, colours[s.area_code][0], values[s.area_code])
+            for s in index.score(config, values)]
 
 
 def colour_history(engine: Engine, parent: Area, months: list[Period]) -> dict[str, list[ratings.Rating]]:
     """Each child's colour month by month (oldest first)."""
-    history: dict[str, list[ratings.Rating]] = {}
-    for month in months:
-        for row in ranking_colours(engine, parent, month):
-            history.setdefault(row[0], []).append(row[1])
-    return history
-
-
-def ranking_colours(engine: Engine, parent: Area, period: Period) -> list[tuple[str, ratings.Rating]]:
-    kids, values = engine.children(parent, period, RATING_CODES)
+    kids = engine.child_areas(parent)
     if not kids:
-        return []
-    prev = engine.values(kids, period.previous(), ["cases"])
-    parent_rate = engine.node(parent, period, ["cases_per_10k"])["cases_per_10k"]
+        return {}
+    table = engine.table(kids, [months[0].previous(), *months], RATING_CODES)
+    return _colours(engine, parent, kids, months, table)
+
+
+def _colours(engine: Engine, parent: Area, kids: list[Area], periods: list[Period],
+             table: dict[tuple[str, str], Values]) -> dict[str, list[ratings.Rating]]:
+    """Ratings per child and period; `table` must hold each period and the one before it."""
     config = ratings.load_config()
-    return [(k.code, ratings.rate(config, rate_per_10k=_float(values[k.code].get("cases_per_10k")),
-                                  parent_rate=_float(parent_rate), cases=_int(values[k.code].get("cases")),
-                                  previous_cases=_int(prev[k.code].get("cases")), days=period.days))
-            for k in kids]
+    parent_rates = engine.table([parent], periods, ["cases_per_10k"])
+    out: dict[str, list[ratings.Rating]] = {}
+    for kid in kids:
+        for p in periods:
+            now, before = table[kid.code, p.key], table[kid.code, p.previous().key]
+            out.setdefault(kid.code, []).append(ratings.rate(
+                config, rate_per_10k=_float(now.get("cases_per_10k")),
+                parent_rate=_float(parent_rates[parent.code, p.key].get("cases_per_10k")),
+                cases=_int(now.get("cases")), previous_cases=_int(before.get("cases")), days=p.days))
+    return out
 
 
 def index_trend(engine: Engine, parent: Area, months: list[Period]) -> dict[str, list[float | None]]:
     """Each child's 反诈指数 month by month (oldest first)."""
     config = index.load_config()
+    kids = engine.child_areas(parent)
+    table = engine.table(kids, months, config.codes)
     trend: dict[str, list[float | None]] = {}
     for month in months:
-        kids, values = engine.children(parent, month, config.codes)
-        for s in index.score(config, {k.code: values[k.code] for k in kids}):
+        for s in index.score(config, {k.code: table[k.code, month.key] for k in kids}):
             trend.setdefault(s.area_code, []).append(s.score)
     return trend
 

@@ -56,12 +56,12 @@ def _parse_items(body: Any) -> list[WarningIn]:
 
 @router.post("", response_model=IngestOut, status_code=201,
              dependencies=[Depends(RequirePermission(P.WARNING_INGEST))])
-def ingest_warnings(user: CurrentUser, session: SessionDep, body: Any = Body(...)) -> IngestOut:  # noqa: B008
+def ingest_warnings(user: CurrentUser, session: SessionDep, body: Any = Body(...)) -> IngestOut:
     items = _parse_items(body)
     report = service.ingest_all_or_nothing(session, actor=user, signals=[i.to_signal() for i in items])
     return IngestOut(created=report.count("created"), merged=report.count("merged"),
                      duplicates=report.count("duplicate"),
-                     items=[IngestItemOut(source=r.source, external_id=r.external_id, result=r.result,  # type: ignore[arg-type]
+                     items=[IngestItemOut(source=r.source, external_id=r.external_id, result=r.result,
                                           warning_id=r.warning_id) for r in report.items])
 
 

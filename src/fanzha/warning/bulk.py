@@ -17,8 +17,7 @@ from sqlalchemy import JSON, BigInteger, Boolean, Date, Integer, Table, insert, 
 from sqlalchemy.orm import Session
 
 from fanzha.core.clock import as_utc
-from fanzha.core.db import UTCDateTime
-from fanzha.core.db import Base
+from fanzha.core.db import Base, UTCDateTime
 
 
 def _is_pg(session: Session) -> bool:
@@ -47,7 +46,7 @@ def _value(col: Any, v: Any) -> Any:
         return json.dumps(v, ensure_ascii=False, default=str)
     if isinstance(v, datetime):
         return as_utc(v)
-    if isinstance(v, date) or isinstance(v, bool | int):
+    if isinstance(v, (date, bool | int)):
         return v
     return str(v) if not isinstance(v, str) else v
 
@@ -73,7 +72,8 @@ def insert_rows(session: Session, model: type[Base], rows: Sequence[dict[str, An
         return []
     arrays = [[_value(c, r[n]) for r in rows] for c, n in zip(cols, names, strict=True)]
     unnest = ", ".join(f"%s::{_pg_type(c)}[]" for c in cols)
-    select = ", ".join(f"v.{n}::json" if isinstance(c.type, JSON) else f"v.{n}" for c, n in zip(cols, names, strict=True))
+    select = ", ".join(f"v.{n}::json" if isinstance(c.type, JSON) else f"v.{n}"
+                       for c, n in zip(cols, names, strict=True))
     sql = (f"INSERT INTO {table.name} ({', '.join(names)}) SELECT {select} "
            f"FROM unnest({unnest}) AS v({', '.join(names)})")
     if conflict:
@@ -97,7 +97,7 @@ def set_column(session: Session, model: type[Base], column: str, pairs: Sequence
     """UPDATE model SET column = value WHERE id = key, for many (key, value) pairs at once."""
     if not pairs:
         return
-    table = model.__table__  # type: ignore[attr-defined]
+    table: Table = model.__table__  # type: ignore[assignment]
     if not _is_pg(session):
         session.execute(update(model), [{"id": k, column: v} for k, v in pairs])
         return

@@ -36,7 +36,7 @@ class OpenInstruction:
     case_ref: str | None
     received_at: datetime
 
-    def keys(self) -> list[tuple[str, str]]:
+    def merge_keys(self) -> list[tuple[str, str]]:
         return match_keys(subject=self.subject_key, counterpart_hash=self.counterpart_hash, case_ref=self.case_ref)
 
 
@@ -47,7 +47,7 @@ def index_open(candidates: list[OpenInstruction], *, now: datetime,
     for c in candidates:
         if now - c.received_at > window:
             continue
-        for key in c.keys():
+        for key in c.merge_keys():
             if key not in index or index[key][0] < c.received_at:
                 index[key] = (c.received_at, c.id)
     return {k: v[1] for k, v in index.items()}

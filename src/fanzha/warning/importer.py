@@ -33,7 +33,7 @@ class FileReport:
 
 
 def _clean_csv_row(raw: dict[str, Any]) -> dict[str, Any]:
-    row = {k.strip(): v.strip() for k, v in raw.items() if k and isinstance(v, str) and v.strip() != ""}
+    row: dict[str, Any] = {k.strip(): v.strip() for k, v in raw.items() if k and isinstance(v, str) and v.strip() != ""}
     if "flags" in row:
         row["flags"] = [f for f in row["flags"].replace("、", "|").replace(",", "|").split("|") if f]
     return row
@@ -59,13 +59,13 @@ def parse(text: str, *, fmt: str) -> tuple[list[tuple[int, WarningIn]], list[Row
             except json.JSONDecodeError as exc:
                 errors.append(RowError(i, None, f"JSON 格式错误：{exc.msg}", f"invalid JSON: {exc.msg}"))
     items: list[tuple[int, WarningIn]] = []
-    for line, raw in raws:
+    for line_no, raw in raws:
         try:
-            items.append((line, WarningIn.model_validate(raw)))
+            items.append((line_no, WarningIn.model_validate(raw)))
         except ValidationError as exc:
             for e in exc.errors():
                 name = ".".join(str(p) for p in e["loc"]) or None
-                errors.append(RowError(line, name, f"字段 {name} 无效：{e['msg']}", f"{name}: {e['msg']}"))
+                errors.append(RowError(line_no, name, f"字段 {name} 无效：{e['msg']}", f"{name}: {e['msg']}"))
     return items, errors
 
 

@@ -72,7 +72,8 @@ class _Located:
     subject: subjects.Subject | None
 
 
-def _locate(session: Session, signals: list[tuple[int, SignalIn]], now: datetime) -> tuple[list[_Located], list[RowError]]:
+def _locate(session: Session, signals: list[tuple[int, SignalIn]],
+            now: datetime) -> tuple[list[_Located], list[RowError]]:
     errors: list[RowError] = []
     by_id, by_phone = subjects.load(
         session, person_ids={s.person_id for _, s in signals if s.person_id is not None},
@@ -116,7 +117,8 @@ def _existing_ids(session: Session, signals: list[SignalIn]) -> set[tuple[str, s
     seen: set[tuple[str, str]] = set()
     for i in range(0, len(ext), 1000):
         seen.update((src, eid) for src, eid in session.execute(
-            select(WarningSignal.source, WarningSignal.external_id).where(WarningSignal.external_id.in_(ext[i:i + 1000]))))
+            select(WarningSignal.source, WarningSignal.external_id)
+            .where(WarningSignal.external_id.in_(ext[i:i + 1000]))))
     return seen
 
 
@@ -147,11 +149,13 @@ def _claim_signals(session: Session, rows: list[dict[str, Any]]) -> dict[tuple[s
 def _facts(group: list[_Located], now: datetime, extra_signals: int = 0) -> grading.Facts:
     first = min(group, key=lambda g: g.signal.occurred_at)
     latest = max(clock.as_utc(g.signal.occurred_at) for g in group)
+    # Graded as of when the newest signal arrived, so a replayed feed grades as it would have live.
+    seen = max(clock.as_utc(g.signal.received_at or now) for g in group)
     subject = first.subject
     decisions = [g.signal.decision for g in group if g.signal.decision]
     return grading.Facts(
         source=first.signal.source,
-        minutes_since_contact=max((now - latest).total_seconds() / 60, 0.0),
+        minutes_since_contact=max((seen - latest).total_seconds() / 60, 0.0),
         flags=frozenset().union(*(g.signal.flags for g in group)),
         decision=next((d for d in decisions if d in ("block", "hold")), decisions[0] if decisions else None),
         signal_count=len(group) + extra_signals,

@@ -188,7 +188,8 @@ def record_attempt(session: Session, *, actor: Principal, warning_id: int, data:
     return attempt
 
 
-def advance(session: Session, *, actor: Principal, warning_id: int, to: Status, note: str | None = None) -> WarningInstruction:
+def advance(session: Session, *, actor: Principal, warning_id: int, to: Status,
+            note: str | None = None) -> WarningInstruction:
     if to in (Status.FEEDBACK, Status.CLOSED):
         raise Invalid("反馈和关闭须填写劝阻结果，请使用对应操作", "use feedback/close for these steps",
                       fields={"to": to.value})

@@ -40,7 +40,7 @@ def _claim(session: Session, deadline_id: int, now: datetime) -> bool:
     result = session.execute(update(WarningDeadline).where(
         WarningDeadline.id == deadline_id, WarningDeadline.fired_at.is_(None), WarningDeadline.met_at.is_(None),
     ).values(fired_at=now).execution_options(synchronize_session=False))
-    return result.rowcount == 1  # type: ignore[attr-defined]
+    return bool(result.rowcount == 1)  # type: ignore[attr-defined]
 
 
 def fire_due(session: Session, *, now: datetime | None = None, limit: int = 200) -> list[int]:

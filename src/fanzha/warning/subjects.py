@@ -72,7 +72,8 @@ _COLUMNS = (Person.id, Person.phone_hash, Person.area_code, Person.area_path, Pe
             Person.app_installed)
 
 
-def load(session: Session, *, person_ids: set[int], phone_hashes: set[str]) -> tuple[dict[int, Subject], dict[str, Subject]]:
+def load(session: Session, *, person_ids: set[int],
+         phone_hashes: set[str]) -> tuple[dict[int, Subject], dict[str, Subject]]:
     by_id: dict[int, Subject] = {}
     by_phone: dict[str, Subject] = {}
     ids, hashes = sorted(person_ids), sorted(phone_hashes)

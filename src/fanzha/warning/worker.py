@@ -39,7 +39,8 @@ def from_detect_hit(p: dict[str, Any]) -> SignalIn | None:
     return SignalIn(
         source="detect", external_id=str(p["hit_id"]), occurred_at=_at(p.get("occurred_at")),
         person_id=p.get("person_id"), phone_hash=p.get("phone_hash"), area_code=p.get("area_code"),
-        counterpart_kind=kind, counterpart_masked=p.get("counterpart_masked"), counterpart_hash=p.get("counterpart_hash"),
+        counterpart_kind=kind, counterpart_masked=p.get("counterpart_masked"),
+        counterpart_hash=p.get("counterpart_hash"),
         type_code=p.get("type_code"), contact_channel=p.get("channel"), flags=frozenset(flags),
         evidence={"detect": {"probability": p.get("probability"), "type_name": p.get("type_name"),
                              "cues": list(p.get("cues") or [])[:10]}},
@@ -93,9 +94,13 @@ def ingest_events(events: list[Event]) -> int:
     return report.count("created") + report.count("merged")
 
 
+def _ingest_one(ev: Event) -> None:
+    ingest_events([ev])
+
+
 def subscribe_in_process(bus: EventBus) -> None:
     for name in CONSUMED:
-        bus.subscribe(name, lambda ev: ingest_events([ev]))
+        bus.subscribe(name, _ingest_one)
 
 
 class BatchWorker:
@@ -126,8 +131,8 @@ class BatchWorker:
 
     def poll(self, *, block_ms: int = 1000) -> int:
         streams = {self.bus.stream(n): ">" for n in CONSUMED}
-        resp = self.bus.redis.xreadgroup(self.bus.group, self.bus.consumer, streams,  # type: ignore[arg-type]
-                                         count=self.batch, block=block_ms) or []
+        resp: Any = self.bus.redis.xreadgroup(self.bus.group, self.bus.consumer, streams,  # type: ignore[arg-type]
+                                              count=self.batch, block=block_ms) or []
         return self._process([(stream, mid, f) for stream, msgs in resp for mid, f in msgs])
 
     def claim_stale(self) -> int:

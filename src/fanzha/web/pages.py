@@ -65,19 +65,20 @@ def logout(request: Request, user: CurrentUser, session: SessionDep) -> Response
 
 @router.get("/", response_class=HTMLResponse)
 def workbench(request: Request, user: CurrentUser, session: SessionDep) -> HTMLResponse:
-    from fanzha.web.workbench import sections
+    from fanzha.web.workbench import quick_actions, sections
 
     area = areas.get(session, code=user.area_code) if user.area_code else None
     return page(request, user, "workbench.html", {"area": area, "sections": sections(session, user),
-                                                   "now": clock.now()})
+                                                   "quick": quick_actions(user), "now": clock.now()})
 
 
 @router.get("/people", response_class=HTMLResponse)
-def people_list(request: Request, user: CurrentUser, session: SessionDep, area_code: str | None = None,
+def people_list(request: Request, user: CurrentUser, session: SessionDep, area_code: str = "", phone: str = "",
                 page_no: int = 1) -> HTMLResponse:
     user.require(Permission.PERSON_READ)
-    size = 50
-    total, rows = people.list_people(session, actor=user, area_code=area_code or None,
-                                     limit=size, offset=(max(page_no, 1) - 1) * size)
+    size, page_no = 50, max(page_no, 1)
+    total, rows = people.list_people(session, actor=user, area_code=area_code.strip() or None,
+                                     phone=phone.strip() or None, limit=size, offset=(page_no - 1) * size)
     return page(request, user, "people.html", {"rows": rows, "total": total, "page_no": page_no, "size": size,
-                                                "area_code": area_code or ""})
+                                                "area_code": area_code, "phone": phone,
+                                                "can_unmask": user.can(Permission.PII_UNMASK)})

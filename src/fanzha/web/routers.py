@@ -26,6 +26,7 @@ API_ROUTERS = [
 ]
 
 PAGE_ROUTERS = [
+    "fanzha.warning.views:router",
     "fanzha.web.pages:router",
     "fanzha.cases.views:router",
     "fanzha.risklists.views:router",
@@ -34,6 +35,7 @@ PAGE_ROUTERS = [
     "fanzha.outreach.views:router",
     "fanzha.web.citizen:router",
     "fanzha.web.admin:router",
+    "fanzha.web.rules_view:router",
 ]
 
 

@@ -16,8 +16,9 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from fanzha.core.rbac import Permission, Principal
+from fanzha.core.rbac import Permission, Principal, Role
 from fanzha.people.models import Person
+from fanzha.web.nav import NavItem, visible
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,26 @@ def people_section(session: Session, user: Principal) -> Section | None:
                    link="/people")
 
 
+# The few pages each role opens first, shown as buttons on top of the workbench (only those in the nav
+# for this user, so a page that does not exist yet never shows a dead button).
+QUICK_ACTIONS: dict[Role, list[str]] = {
+    Role.CENTER_ANALYST: ["/warnings", "/warnings/supervise", "/cases/new", "/risklists/tips", "/stats/dashboard"],
+    Role.STATION_OFFICER: ["/warnings", "/cases/new", "/risk/freezes", "/check"],
+    Role.GRID_WORKER: ["/warnings", "/outreach/plan", "/people", "/check"],
+    Role.BANK_STAFF: ["/risk/counter", "/risk/transactions", "/risk/freezes"],
+    Role.LEADER: ["/stats/dashboard", "/warnings/supervise", "/cases/gangs", "/outreach/effect"],
+    Role.ADMIN: ["/admin/users", "/admin/areas", "/risk/rules", "/admin/audit"],
+    Role.AUDITOR: ["/admin/audit"],
+}
+
+
+def quick_actions(user: Principal) -> list[NavItem]:
+    by_href = {item.href: item for items in visible(user).values() for item in items}
+    return [by_href[h] for h in QUICK_ACTIONS.get(user.role, []) if h in by_href]
+
+
 SECTION_PROVIDERS: list[str] = [
+    "fanzha.warning.views:workbench_section",
     "fanzha.web.workbench:people_section",
     "fanzha.cases.views:workbench_section",
     "fanzha.risklists.views:tips_section",

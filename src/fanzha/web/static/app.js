@@ -3,22 +3,39 @@ document.addEventListener("htmx:configRequest", function (evt) {
   var meta = document.querySelector('meta[name="csrf-token"]');
   if (meta) { evt.detail.headers["X-CSRF-Token"] = meta.content; }
 });
+// Unmask: the purpose is asked in a dialog, sent with the request and written to the audit trail.
+function fanzhaPurpose(dialog) {
+  var kind = dialog.querySelector("[name=purpose_kind]").value, note = dialog.querySelector("[name=purpose_note]").value.trim();
+  if (!kind) { return [null, "请选择用途"]; }
+  if (kind === "other") { return note.length >= 4 ? [note, null] : [null, "选择“其他”时请说明用途，至少 4 个字"]; }
+  return [note ? kind + "：" + note : kind, null];
+}
 document.addEventListener("click", function (evt) {
   var btn = evt.target.closest("[data-unmask]");
   if (!btn) { return; }
   evt.preventDefault();
-  var purpose = window.prompt("查看明文信息将被记录审计，请填写用途（如：电话劝阻）：");
-  if (!purpose || purpose.trim().length < 4) { if (purpose !== null) { alert("用途至少 4 个字"); } return; }
-  var meta = document.querySelector('meta[name="csrf-token"]');
-  fetch(btn.dataset.unmask, {method: "POST", headers: {"Content-Type": "application/json", "X-CSRF-Token": meta ? meta.content : ""},
-    body: JSON.stringify({purpose: purpose.trim(), fields: (btn.dataset.fields || "name,phone").split(",")})})
-    .then(function (r) { return r.json().then(function (b) { return [r.ok, b]; }); })
-    .then(function (res) {
-      if (!res[0]) { alert(res[1].error ? res[1].error.message_zh : "操作失败"); return; }
-      var target = document.getElementById(btn.dataset.target);
-      if (target) { target.textContent = Object.values(res[1].values).filter(Boolean).join(" "); }
-      btn.remove();
-    });
+  var dialog = document.getElementById("unmask-dialog"), error = document.getElementById("unmask-error");
+  dialog.querySelector("form").reset(); error.textContent = "";
+  dialog.querySelector("form").oninput = function () { error.textContent = ""; };
+  dialog.onclose = null;
+  document.getElementById("unmask-ok").onclick = function (e) {
+    var res = fanzhaPurpose(dialog);
+    if (res[1]) { e.preventDefault(); error.textContent = res[1]; return; }
+    dialog.onclose = function () {
+      if (dialog.returnValue !== "ok") { return; }
+      var meta = document.querySelector('meta[name="csrf-token"]');
+      fetch(btn.dataset.unmask, {method: "POST", headers: {"Content-Type": "application/json", "X-CSRF-Token": meta ? meta.content : ""},
+        body: JSON.stringify({purpose: res[0], fields: (btn.dataset.fields || "name,phone").split(",")})})
+        .then(function (r) { return r.json().then(function (b) { return [r.ok, b]; }); })
+        .then(function (out) {
+          if (!out[0]) { alert(out[1].error ? out[1].error.message_zh : "操作失败"); return; }
+          var target = document.getElementById(btn.dataset.target);
+          if (target) { target.textContent = Object.values(out[1].values).filter(Boolean).join(" "); target.classList.add("unmasked"); }
+          btn.remove();
+        });
+    };
+  };
+  dialog.showModal();
 });
 // SLA countdowns: the server renders the first text; keep it current without reloading the page.
 function fanzhaCountdowns() {
