@@ -124,7 +124,7 @@ def in_database(args: argparse.Namespace) -> None:
 
     import fanzha.models  # noqa: F401
     from fanzha.cases import linking
-    from fanzha.cases.models import Case, CaseEntity, GraphEntity
+    from fanzha.cases.models import Case
     from fanzha.core import pii
     from fanzha.core.db import Base, Database
     from fanzha.core.rbac import Principal
@@ -144,18 +144,21 @@ def in_database(args: argparse.Namespace) -> None:
             "loss_fen": 1_000_000, "recovered_fen": 0, "report_count": 1, "scripts": [], "suggestion": {},
             "merged_reports": [], "created_by": "bench", "created_at": now, "updated_at": now, "area_code": "C",
             "area_path": "C/", "type_confirmed": False} for i in range(args.cases)])
-        masked = "6222 **** **** 0000"
-        conn.execute(GraphEntity.__table__.insert(), [{
-            "id": e + 1, "kind": k, "key": f"k{e}", "value_enc": None, "masked": masked, "valid": True,
-            "note": None, "first_seen_at": now} for e, k in enumerate(kinds)])
-        conn.execute(insert(CaseEntity), [{"case_id": int(c) + 1, "entity_id": int(e) + 1, "role": "收款账户"}
-                                          for c, e in zip(case_col, ent_col, strict=True)])
+        # Raw DB-API rows: the setup is not what is measured, so skip per-row ORM processing.
+        raw = conn.connection.cursor()
+        seen = "2026-03-01 00:00:00.000000"
+        raw.executemany("INSERT INTO graph_entity (id, kind, key, masked, valid, first_seen_at) VALUES (?,?,?,?,1,?)",
+                        [(e + 1, k, f"k{e}", "6222 **** **** 0000", seen) for e, k in enumerate(kinds)])
+        raw.executemany("INSERT INTO case_entity (case_id, entity_id, role) VALUES (?,?,'收款账户')",
+                        zip((case_col + 1).tolist(), (ent_col + 1).tolist(), strict=True))
+        raw.close()
     print(f"SQLite database written in {time.perf_counter() - t0:.1f}s (setup, not timed below)")
     system = Principal.system("bench")
     with db.session() as s:
         t0 = time.perf_counter()
         out = linking.run_batch(s, actor=system, announce=False)
         t_batch = time.perf_counter() - t0
+    print(f"  load average now: {os.getloadavg()[0]:.1f}")
     print(f"  run_batch from SQLite (load + link + explain in Chinese + store links): {t_batch:.2f}s "
           f"→ {out.links:,} links (target < 60s)")
     rng = random.Random(3)
@@ -176,8 +179,9 @@ def in_database(args: argparse.Namespace) -> None:
 def suggestions() -> None:
     from fanzha.cases.suggest import suggest
 
-    texts = ["对方自称京东客服，说我的百万保障要关闭，让我下载屏幕共享，我向6222021234567890128转账5万元，"
-             "对方电话17012345678，微信kf_jd8899，网址https://jd-kf.top/a"] * 50
+    texts = [f"{i}月{i % 28 + 1}日对方自称京东客服，说我的百万保障要关闭，让我下载屏幕共享，我向"
+             f"62220212345678{i:05d}转账{i + 1}万元，对方电话170{i:08d}，微信kf_jd{i:04d}，网址https://jd-kf{i}.top/a"
+             for i in range(200)]
     suggest(texts[0])
     lat = []
     for t in texts:
@@ -186,10 +190,12 @@ def suggestions() -> None:
         lat.append((time.perf_counter() - t0) * 1000)
     lat.sort()
     print(f"intake suggestions from a narrative (detection engine): p50 {statistics.median(lat):.1f} ms, "
-          f"max {lat[-1]:.1f} ms (target < 200 ms)")
+          f"p99 {lat[int(len(lat) * 0.99) - 1]:.1f} ms over {len(lat)} different narratives (target < 200 ms)")
 
 
 def main() -> None:
+    print(f"load average at start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores "
+          "(other jobs share this machine; figures scale with it)")
     parser = argparse.ArgumentParser()
     parser.add_argument("--cases", type=int, default=100_000)
     parser.add_argument("--entities", type=int, default=1_000_000)

@@ -13,23 +13,36 @@ their SLA clocks, ≈500 cases, ≈5,000 outreach records, freezes and stopped t
 
 from __future__ import annotations
 
-import argparse
 import os
-import statistics
 import sys
-import tempfile
-import time
-from collections import Counter
-from datetime import date
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+# Running `python bench/report.py` puts bench/ first on sys.path, where bench/warnings.py would
+# shadow the standard library's `warnings`; take it off and load the sibling module by path.
+_BENCH = os.path.dirname(os.path.abspath(__file__))
+sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != _BENCH]
+
+import argparse  # noqa: E402
+import importlib.util  # noqa: E402
+import statistics  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+from collections import Counter  # noqa: E402
+from datetime import date  # noqa: E402
+from pathlib import Path  # noqa: E402
+from types import ModuleType  # noqa: E402
+
+
+def _report_history() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("report_history", os.path.join(_BENCH, "report_history.py"))
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def _build(db_path: Path, residents: int, year: int) -> dict[str, int]:
     from sqlalchemy import func, select
 
-    import report_history
     from fanzha.core.db import Base, Database
     from fanzha.sim.county import build_county
     from fanzha.sim.runner import SimContext
@@ -47,7 +60,7 @@ def _build(db_path: Path, residents: int, year: int) -> dict[str, int]:
         seed_county(session, county)
     ctx = SimContext(seed=1, county=county, start=date(year, 1, 1), days=365)
     with database.session() as session:
-        counts = report_history.load(session, county, ctx.attempts)
+        counts = _report_history().load(session, county, ctx.attempts)
     database.dispose()
     return counts
 

@@ -54,7 +54,9 @@ def load(session: Session, county: County, attempts: list[Attempt], *, seed: int
             ["高", "中", "低"], [0.15, 0.5, 0.35])[0]
         received = a.at + timedelta(minutes=rng.uniform(1, 8))
         reachable = rng.random() < 0.9
-        call = received + timedelta(minutes=rng.lognormvariate(math.log(CALL_MEDIAN[level]), 0.8)) if reachable else None
+        delay = timedelta(minutes=rng.lognormvariate(math.log(CALL_MEDIAN[level]), 0.8))
+        call = received + delay if reachable else None
+        on_time = call is not None and delay <= timedelta(minutes=CALL_SLA[level])
         visited = None if reachable else received + timedelta(minutes=rng.uniform(20, 300))
         if a.would_lose_fen:
             defrauded = rng.random() < 0.32 * town_bias.get(town, 1.0)
@@ -69,18 +71,19 @@ def load(session: Session, county: County, attempts: list[Attempt], *, seed: int
             "status": "关闭" if closed else "电话劝阻", "tier": "center", "channel": "电话",
             "money_at_risk_fen": a.would_lose_fen, "loss_averted_fen": averted, "outcome": outcome if closed else None,
             "occurred_at": a.at, "received_at": received, "dispatched_at": received, "first_call_at": call,
-            "visited_at": visited, "closed_at": closed, "escalations": 0 if (call and call - received
-                                                                            <= timedelta(minutes=CALL_SLA[level])) else 1,
+            "visited_at": visited, "closed_at": closed, "escalations": 0 if on_time else 1,
             "area_code": area_code, "area_path": area_path,
         })
         due = received + timedelta(minutes=CALL_SLA[level])
         deadlines.append({"warning_id": wid, "step": "电话劝阻", "step_rank": 2, "tier": "center", "label": "首次电话",
-                          "due_at": due, "met_at": call or visited, "fired_at": None})
+                          "due_at": due, "met_at": call or visited, "fired_at": None if on_time else due})
         if outcome == "已被骗" and closed:
             loss = a.would_lose_fen
             cases.append({
-                "case_no": f"A{len(cases) + 1:06d}", "source": "sim", "status": rng.choice(["立案", "侦查", "破案"]),
-                "reported_at": received + timedelta(hours=rng.uniform(2, 72)), "occurred_at": a.at, "channel": a.channel,
+                "case_no": f"A{len(cases) + 1:06d}", "source": "sim",
+                "status": rng.choice(["立案", "侦查", "破案"]),
+                "reported_at": received + timedelta(hours=rng.uniform(2, 72)), "occurred_at": a.at,
+                "channel": a.channel,
                 "type_code": a.type_code, "victim_person_id": pid, "loss_fen": loss,
                 "recovered_fen": int(loss * rng.uniform(0, 0.3)) if rng.random() < 0.3 else 0,
                 "created_by": "bench", "created_at": received, "updated_at": received,
@@ -153,7 +156,8 @@ def _money(session: Session, rng: random.Random, county: County, people: list[An
         decision = rng.choices(["allow", "verify", "hold", "block"], [0.7, 0.2, 0.07, 0.03])[0]
         at = cases[rng.randrange(len(cases))]["reported_at"] if cases else datetime.now(UTC)
         account = f"62170000000{i:08d}"
-        txs.append({"external_id": f"T{i}", "fingerprint": f"{i}", "occurred_at": at - timedelta(days=rng.uniform(0, 20)),
+        txs.append({"external_id": f"T{i}", "fingerprint": f"{i}",
+                    "occurred_at": at - timedelta(days=rng.uniform(0, 20)),
                     "amount_fen": rng.randint(1_000, 20_000) * 100, "channel": "柜面",
                     "payer_account_hash": f"p{i}", "payer_account_masked": "6217****0000", "payer_person_id": pid,
                     "payer_area_code": area_code, "payee_account_hash": keyring.blind_index(PIIKind.BANK_CARD, account),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -74,20 +74,32 @@ def make_person(session: Session, *, area_code: str = "G111", **overrides: Any) 
     return person
 
 
+_APP: list[Any] = []
+
+
+def shared_app() -> Any:
+    """One app for the whole test process: building it imports every router (slow)."""
+    if not _APP:
+        from fanzha.web.app import create_app
+
+        _APP.append(create_app())
+    return _APP[0]
+
+
 @dataclass
 class World:
     """The small county with one user per role, committed, ready for API tests."""
 
     database: Database
     users: dict[str, User]
+    tokens: dict[str, str] = field(default_factory=dict)
 
     def client(self, who: str | None = None) -> TestClient:
-        from fanzha.web.app import create_app
-
-        client = TestClient(create_app(), raise_server_exceptions=False)
+        client = TestClient(shared_app(), raise_server_exceptions=False)
         if who is not None:
-            token = login_token(self.database, self.users[who].username)
-            client.headers["Authorization"] = f"Bearer {token}"
+            if who not in self.tokens:
+                self.tokens[who] = login_token(self.database, self.users[who].username)
+            client.headers["Authorization"] = f"Bearer {self.tokens[who]}"
         return client
 
 

@@ -9,9 +9,8 @@ import pytest
 
 import tests.access
 from fanzha.core.db import Database
-from fanzha.web.app import create_app
 from tests.access.registry import ALL_USERS, OUTSIDE_USERS, T1_USERS, T2_USERS, Call, RouteCase
-from tests.factories import World, make_world
+from tests.factories import World, make_world, shared_app
 
 DENIED = {401, 403}
 
@@ -25,7 +24,7 @@ def all_cases() -> list[RouteCase]:
 
 
 def api_routes() -> set[tuple[str, str]]:
-    spec = create_app().openapi()
+    spec = shared_app().openapi()
     return {(m.upper(), p) for p, ops in spec["paths"].items() for m in ops if p.startswith("/api/")}
 
 
@@ -70,7 +69,7 @@ def test_route_role_jurisdiction_matrix(database: Database) -> None:
             if case.public:
                 continue
             if who in case.allowed:
-                outside = who in OUTSIDE_USERS and case.t1 is not None
+                outside = who in OUTSIDE_USERS and case.t2 is not None
                 if outside and status != 404:
                     problems.append(f"{label} as {who} (object outside jurisdiction) → {status}, expected 404")
                 elif not outside and (status in DENIED or status == 404):

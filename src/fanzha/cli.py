@@ -26,6 +26,7 @@ app.add_typer(audit_app, name="audit")
 
 # Domain command groups: "name": "module:attribute" (a Typer app). Domains add their line.
 SUBCOMMANDS: dict[str, str] = {
+    "detect": "fanzha.detect.cli:app",
     "warnings": "fanzha.warning.cli:app",
     "worker": "fanzha.warning.cli:worker_app",
     "report": "fanzha.reports.cli:app",

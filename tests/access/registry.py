@@ -7,7 +7,9 @@ tests/factories.WORLD_USERS) and as an anonymous caller, and checks:
 - a user whose role may not use the route → 403;
 - a user who may → not 401/403/404 on an object in their own jurisdiction;
 - a user limited to T1 (officer, grid) → 404 on an object in T2's subtree ("not found",
-  never a leak), and T2's users → 404 on T1's object.
+  never a leak), and T2's users → 404 on T1's object; a bank teller → 404 on either.
+A case with a `t2` builder is jurisdiction-scoped (its t1/t2 build objects in T1/T2);
+a case with only `t1` just needs that call (a body, a path parameter) to be valid.
 A route missing from the registry fails the matrix, so new routes cannot skip it.
 """
 

@@ -14,9 +14,10 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -28,7 +29,8 @@ SCREENSHOTS = ROOT / "var" / "screenshots"
 DOCS_SCREENSHOTS = ROOT / "docs" / "screenshots"
 PASSWORD = "Fanzha@2026"  # fanzha.sim.seed.DEMO_PASSWORD
 LAUNCH_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-               "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+               "--disable-background-networking", "--disable-component-update", "--disable-sync",
+               "--lang=zh-CN"]
 START_TIMEOUT_S = 120
 
 
@@ -141,6 +143,40 @@ def context(browser: Browser, live_server: LiveServer) -> Iterator[BrowserContex
 @pytest.fixture
 def page(context: BrowserContext) -> Page:
     return context.new_page()
+
+
+DESKTOP: dict[str, Any] = {"viewport": {"width": 1366, "height": 860}}
+PHONE: dict[str, Any] = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True,
+                         "has_touch": True}
+_logins: dict[str, Any] = {}
+
+
+@pytest.fixture
+def open_as(browser: Browser, live_server: LiveServer) -> Iterator[Callable[..., Page]]:
+    """open_as("officer") -> a page already logged in as that demo user. Each role posts the login form
+    once per session (over HTTP; test_login.py drives the form itself) and later tests reuse its
+    session cookie: a password hash check costs ~0.3 s."""
+    contexts: list[BrowserContext] = []
+
+    def _open(username: str, device: dict[str, Any] | None = None) -> Page:
+        if username not in _logins:
+            r = httpx.post(f"{live_server.url}/login", data={"username": username, "password": PASSWORD},
+                           timeout=60)
+            assert r.status_code == 303, f"login as {username} failed: {r.status_code}"
+            host = live_server.url.split("//")[1].split(":")[0]
+            _logins[username] = {"cookies": [{"name": c.name, "value": c.value or "", "domain": host, "path": "/",
+                                              "httpOnly": True, "secure": False, "sameSite": "Lax"}
+                                             for c in r.cookies.jar],
+                                 "origins": []}
+        ctx = browser.new_context(base_url=live_server.url, locale="zh-CN", timezone_id="Asia/Shanghai",
+                                  storage_state=_logins[username], **(device or DESKTOP))
+        ctx.set_default_timeout(15_000)
+        contexts.append(ctx)
+        return ctx.new_page()
+
+    yield _open
+    for ctx in contexts:
+        ctx.close()
 
 
 def login(page: Page, username: str, password: str = PASSWORD) -> None:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import LiveServer, Screens, login
+from tests.browser.conftest import Screens
 
 # (role, page, screenshot name, copy to docs/)
 TOUR = [
@@ -33,13 +35,13 @@ TOUR = [
 
 
 @pytest.mark.parametrize(("role", "path", "name", "docs"), TOUR, ids=[f"{r}{p}" for r, p, _, _ in TOUR])
-def test_main_page_opens(page: Page, live_server: LiveServer, screens: Screens, role: str, path: str, name: str,
+def test_main_page_opens(open_as: Callable[..., Page], screens: Screens, role: str, path: str, name: str,
                          docs: bool) -> None:
-    login(page, role)
+    page = open_as(role)
     response = page.goto(path)
     if response is not None and response.status == 404 and page.locator(".error-card").count():
         pytest.skip(f"{path} not built yet")
     assert response is not None and response.status == 200, f"{path}: {response.status if response else None}"
     expect(page.locator(".error-card")).to_have_count(0)
     expect(page.locator(".breadcrumb")).to_be_visible()
-    screens.shoot(page, f"page-{name}", docs=docs)
+    screens.shoot(page, f"page-{name}", docs=docs, full_page=docs)

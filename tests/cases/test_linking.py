@@ -120,3 +120,23 @@ def test_case_graph_has_the_case_its_entities_and_linked_cases(session) -> None:
     assert {f"c{a.id}", f"c{b.id}"} <= ids and len(ids) == 4
     assert {"source": f"c{b.id}", "target": next(i for i in ids if i.startswith("e") and any(
         lk["target"] == i and lk["source"] == f"c{b.id}" for lk in g["links"]))} in g["links"]  # type: ignore[attr-defined]
+
+
+def test_bank_decisions_and_detection_hits_join_the_graph_by_hash_once(session) -> None:  # type: ignore[no-untyped-def]
+    from fanzha.cases import service, sightings
+    from fanzha.cases.entities import EntityKind, parse
+    from fanzha.core.events import DETECT_HIT_CREATED, TRANSACTION_DECIDED, Event
+
+    make_tree(session)
+    case = make_case(session, accounts=[card(40)], phones=[scam_phone(40)])
+    decided = Event(TRANSACTION_DECIDED, {"transaction_id": 7, "decision": "block", "amount_fen": 500_000,
+                                          "payee_account_hash": parse(EntityKind.ACCOUNT, card(40)).key,
+                                          "payee_account_masked": "6222 **** **** 0400"})
+    hit = Event(DETECT_HIT_CREATED, {"hit_id": 3, "counterpart_kind": "phone", "type_name": "冒充客服",
+                                     "counterpart_hash": parse(EntityKind.PHONE, scam_phone(40)).key,
+                                     "counterpart_masked": "170****0040"})
+    assert sightings.record(session, decided) == 1
+    assert sightings.record(session, decided) == 0  # redelivered: applied once
+    assert sightings.record(session, hit) == 1
+    seen = {e.kind: e.sightings for e in service.to_out(session, case).entities}
+    assert seen == {"account": 1, "phone": 1}

@@ -31,7 +31,8 @@ def test_a_malformed_shared_value_counts_half() -> None:
 
 
 def test_explanations_name_the_strongest_evidence_first_in_chinese() -> None:
-    reasons = explain([SharedEntity(1, "app", "抖音", True, 40), SharedEntity(2, "account", "6222 **** **** 0015", True, 3)])
+    reasons = explain([SharedEntity(1, "app", "抖音", True, 40),
+                       SharedEntity(2, "account", "6222 **** **** 0015", True, 3)])
     assert reasons[0] == "共用银行账户 6222 **** **** 0015，共 3 起案件涉及"
     assert reasons[1].startswith("共用App 抖音")
 

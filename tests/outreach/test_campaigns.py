@@ -30,33 +30,21 @@ def test_officer_records_a_lecture_and_only_their_town_sees_it(database: Databas
     assert world.client("officer_other").get(f"/api/v1/outreach/campaigns/{cid}").status_code == 404
 
 
-def test_campaign_in_another_town_is_refused_as_not_found(database: Database) -> None:
+def test_bad_campaigns_are_refused_with_chinese_reasons_and_nothing_is_written(database: Database) -> None:
     _freeze()
     world = make_world(database)
-    resp = world.client("officer").post("/api/v1/outreach/campaigns", json=LECTURE | {"area_code": "V21"})
-    assert resp.status_code == 404
-    assert "辖区" in resp.json()["error"]["message_zh"]
+    officer = world.client("officer")
+    other_town = officer.post("/api/v1/outreach/campaigns", json=LECTURE | {"area_code": "V21"})
+    assert other_town.status_code == 404 and "辖区" in other_town.json()["error"]["message_zh"]
+    invalid = officer.post("/api/v1/outreach/campaigns", json=LECTURE | {"fraud_types": ["F77"], "reach_people": -3})
+    assert invalid.status_code == 422
+    assert {"fraud_types", "reach_people"} <= set(invalid.json()["error"]["fields"])
+    ahead = officer.post("/api/v1/outreach/campaigns", json=LECTURE | {"held_on": "2026-04-01"})
+    assert ahead.status_code == 422 and "一周" in ahead.json()["error"]["message_zh"]
+    assert world.client("analyst").get("/api/v1/outreach/campaigns").json()["total"] == 0
 
 
-def test_unknown_fraud_type_and_negative_reach_are_rejected_with_reasons(database: Database) -> None:
-    _freeze()
-    world = make_world(database)
-    resp = world.client("officer").post("/api/v1/outreach/campaigns",
-                                        json=LECTURE | {"fraud_types": ["F77"], "reach_people": -3})
-    assert resp.status_code == 422
-    fields = resp.json()["error"]["fields"]
-    assert "fraud_types" in fields and "reach_people" in fields
-
-
-def test_campaign_dated_more_than_a_week_ahead_is_refused(database: Database) -> None:
-    _freeze()
-    world = make_world(database)
-    resp = world.client("officer").post("/api/v1/outreach/campaigns", json=LECTURE | {"held_on": "2026-04-01"})
-    assert resp.status_code == 422
-    assert "一周" in resp.json()["error"]["message_zh"]
-
-
-def test_form_with_errors_keeps_typed_values_and_shows_chinese_messages(database: Database) -> None:
+def test_form_keeps_typed_values_with_inline_errors_then_saves(database: Database) -> None:
     _freeze()
     world = make_world(database)
     client = world.client("officer")
@@ -69,15 +57,9 @@ def test_form_with_errors_keeps_typed_values_and_shows_chinese_messages(database
     assert 'value="东风村委会"' in page and 'value="八十"' in page
     assert 'value="宝妈" checked' in page and 'value="F05" checked' in page
     assert world.client("analyst").get("/api/v1/outreach/campaigns").json()["total"] == 0
-
-
-def test_form_saves_and_redirects_to_the_list(database: Database) -> None:
-    _freeze()
-    world = make_world(database)
-    client = world.client("officer")
-    resp = client.post("/outreach/campaigns/new", data={k: v for k, v in LECTURE.items()}, follow_redirects=False)
-    assert resp.status_code == 303
-    listing = client.get(resp.headers["location"])
+    saved = client.post("/outreach/campaigns/new", data=dict(LECTURE), follow_redirects=False)
+    assert saved.status_code == 303
+    listing = client.get(saved.headers["location"])
     assert "老年人防范冒充公检法诈骗讲座" in listing.text and "350.50" in listing.text
 
 

@@ -60,7 +60,7 @@ def test_interval_covers_the_simulated_true_effect_in_most_seeded_runs(small_cou
 
 
 def test_visit_plan_reaches_more_future_victims_than_random_doors(small_county) -> None:  # type: ignore[no-untyped-def]
-    ctx = SimContext(seed=3, county=small_county, start=date(2026, 1, 1), days=90)
+    ctx = SimContext(seed=3, county=small_county, start=date(2026, 1, 1), days=60)
     lift = simulate.targeting_lift(small_county, ctx.attempts, split=simulate.history_split(ctx.start, ctx.days),
                                    stops_per_grid=10, random_draws=5)
     assert lift.future_victims > 50

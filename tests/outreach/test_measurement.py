@@ -26,7 +26,7 @@ TARGETED = {"V11", "V12", "V21"}
 def recorded_signals() -> Iterator[list[VictimSignal]]:
     """Signals handed in through the readers registry, as a domain's reader would."""
     recorded: list[VictimSignal] = []
-    sources.READERS.append(lambda session, scope, since: [s for s in recorded if s.on >= since])
+    sources.READERS.append(lambda session, scope, since, by_day: [s for s in recorded if s.on and s.on >= since])
     yield recorded
     sources.READERS.pop()
 
@@ -75,6 +75,10 @@ def test_warning_reader_sees_a_warning_ingested_by_the_warning_domain(database: 
             source="telecom", external_id="T-1", occurred_at=now - timedelta(minutes=5), person_id=person.id,
             area_code="G111", type_code="F05", contact_channel="电话")])
     with database.session() as s:
-        got = sources.recent_signals(s, scope=Scope("/C/"), since=date(2026, 3, 1))
-    assert [(g.source, g.fraud_type, g.age_band, g.person_key) for g in got] == [
-        ("warning", "F05", ">70", person.id)]
+        got = sources.recent_signals(s, scope=Scope("/C/"), since=date(2026, 3, 1),
+                                     by=frozenset({sources.AREA, sources.PROFILE, sources.DAY}))
+        flagged = sources.flagged_persons(s, area_path="/C/T1/", since=date(2026, 3, 1))
+        elsewhere = sources.flagged_persons(s, area_path="/C/T2/", since=date(2026, 3, 1))
+    assert [(g.source, g.fraud_type, g.age_band, g.on, g.count) for g in got] == [
+        ("warning", "F05", ">70", date(2026, 3, 2), 1)]
+    assert flagged == {person.id} and elsewhere == set()

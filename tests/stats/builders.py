@@ -44,8 +44,10 @@ def add_warning(session: Session, *, area: str, day: str, level: str = "中", ou
     session.add(w)
     session.flush()
     if sla_minutes is not None:
+        due = received + timedelta(minutes=sla_minutes)
+        late = call is None or call > due  # the SLA timer fires (escalates) a step that falls due unmet
         session.add(WarningDeadline(warning_id=w.id, step="电话劝阻", step_rank=2, tier="center", label="首次电话",
-                                    due_at=received + timedelta(minutes=sla_minutes), met_at=call))
+                                    due_at=due, met_at=call, fired_at=due if late else None))
         session.flush()
     return w
 
@@ -93,3 +95,32 @@ def add_freeze(session: Session, *, area: str, day: str, requested_fen: int, fro
     session.add(f)
     session.flush()
     return f
+
+
+def seed_march(session: Session) -> None:
+    """The small county (tests.factories) with a March 2026 to report on, and March 2025 to compare with.
+
+    T1: three warnings in March (calls after 2, 4 and 10 minutes against a 5-minute SLA; the
+    last one ends 已被骗), two cases of one victim; T2: one case and a declined report.
+    """
+    from tests.factories import make_person, make_tree
+
+    make_tree(session)
+    victim = make_person(session, area_code="G111", app_installed=True)
+    make_person(session, area_code="G111")
+    make_person(session, area_code="G211", app_installed=True, app_registered=True)
+    add_warning(session, area="G111", day="2026-03-03", level="高", call_after_min=2, sla_minutes=5,
+                loss_averted_fen=2_000_000)
+    add_warning(session, area="G111", day="2026-03-10", call_after_min=4, sla_minutes=5)
+    add_warning(session, area="G111", day="2026-03-20", outcome="已被骗", call_after_min=10, sla_minutes=5,
+                visited=True)
+    add_warning(session, area="G111", day="2026-02-20")
+    add_case(session, area="G111", day="2026-03-05", loss_fen=5_000_000, victim_person_id=victim.id)
+    add_case(session, area="G111", day="2026-03-21", loss_fen=3_000_000, type_code="F01",
+             victim_person_id=victim.id, status="破案")
+    add_case(session, area="G211", day="2026-03-08", loss_fen=1_000_000, type_code="F01")
+    add_case(session, area="G211", day="2026-03-09", loss_fen=9_000_000, status="不予立案")
+    add_case(session, area="G111", day="2025-03-15", loss_fen=2_000_000)
+    add_campaign(session, area="V11", day="2026-03-12", reach=120)
+    add_visit(session, person_id=victim.id, area="G111", day="2026-03-13", installed=True)
+    add_freeze(session, area="T1", day="2026-03-05", requested_fen=5_000_000, frozen_fen=1_200_000)

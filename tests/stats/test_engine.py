@@ -9,34 +9,14 @@ from sqlalchemy.orm import Session
 from fanzha.areas import service as areas
 from fanzha.stats.engine import Engine
 from fanzha.stats.periods import Period
-from tests.factories import make_person, make_tree
-from tests.stats.builders import add_campaign, add_case, add_freeze, add_visit, add_warning
+from tests.stats.builders import seed_march
 
 MARCH = Period.parse("2026-03")
 
 
 @pytest.fixture
 def county(session: Session) -> Session:
-    make_tree(session)
-    victim = make_person(session, area_code="G111", app_installed=True)
-    make_person(session, area_code="G111")
-    make_person(session, area_code="G211", app_installed=True, app_registered=True)
-    # T1: three warnings in March, the 10-minute call misses a 5-minute SLA; one victim defrauded.
-    add_warning(session, area="G111", day="2026-03-03", level="高", call_after_min=2, sla_minutes=5,
-                loss_averted_fen=2_000_000)
-    add_warning(session, area="G111", day="2026-03-10", call_after_min=4, sla_minutes=5)
-    add_warning(session, area="G111", day="2026-03-20", outcome="已被骗", call_after_min=10, sla_minutes=5,
-                visited=True)
-    add_warning(session, area="G111", day="2026-02-20")
-    add_case(session, area="G111", day="2026-03-05", loss_fen=5_000_000, victim_person_id=victim.id)
-    add_case(session, area="G111", day="2026-03-21", loss_fen=3_000_000, type_code="F01",
-             victim_person_id=victim.id, status="破案")
-    add_case(session, area="G211", day="2026-03-08", loss_fen=1_000_000, type_code="F01")
-    add_case(session, area="G211", day="2026-03-09", loss_fen=9_000_000, status="不予立案")
-    add_case(session, area="G111", day="2025-03-15", loss_fen=2_000_000)
-    add_campaign(session, area="V11", day="2026-03-12", reach=120)
-    add_visit(session, person_id=victim.id, area="G111", day="2026-03-13", installed=True)
-    add_freeze(session, area="T1", day="2026-03-05", requested_fen=5_000_000, frozen_fen=1_200_000)
+    seed_march(session)
     return session
 
 

@@ -49,7 +49,11 @@ def test_failed_webhook_is_recorded_not_raised(session: Session, webhook: tuple[
     url, _ = webhook
     row = notifiers.deliver(session, notifiers.WebhookNotifier(url + "/broken"), Notice(title="t", body="b"))
     assert not row.delivered and row.error == "HTTP 500"
-    down = notifiers.deliver(session, notifiers.WebhookNotifier("http://127.0.0.1:9", timeout_s=0.5),
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))
+    port = closed.getsockname()[1]
+    closed.close()  # nothing listens there now
+    down = notifiers.deliver(session, notifiers.WebhookNotifier(f"http://127.0.0.1:{port}", timeout_s=2),
                              Notice(title="t", body="b"))
     assert not down.delivered and down.error
 

@@ -22,6 +22,7 @@ def test_every_response_carries_security_headers(world: World) -> None:
         assert "frame-ancestors 'none'" in headers["Content-Security-Policy"], url
         assert headers["Referrer-Policy"] == "same-origin", url
         assert headers["Server-Timing"].startswith("app;dur="), url
+        assert "Strict-Transport-Security" not in headers, url  # plain HTTP unless cookies are secure
 
 
 def test_session_cookie_is_httponly_and_samesite(world: World) -> None:
@@ -40,6 +41,7 @@ def test_cookie_is_secure_when_configured(world: World, monkeypatch: pytest.Monk
         r = TestClient(create_app()).post("/login", data={"username": "analyst", "password": PASSWORD},
                                           follow_redirects=False)
         assert "; secure" in r.headers["set-cookie"].lower()
+        assert r.headers["Strict-Transport-Security"] == "max-age=31536000"
     finally:
         monkeypatch.delenv("FANZHA_COOKIE_SECURE")
         get_settings.cache_clear()

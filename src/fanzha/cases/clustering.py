@@ -27,8 +27,8 @@ def communities(n: int, left: NDArray[np.int64], right: NDArray[np.int64], score
     """A community label per node 0..n-1 (singletons get their own label); `split=False` stops at
     connected components (the baseline the split is measured against)."""
     adj = sparse.coo_matrix((score, (left, right)), shape=(n, n)).tocsr()
-    n_comp, labels = connected_components(adj, directed=False)
-    labels = labels.astype(np.int64)
+    n_comp, found = connected_components(adj, directed=False)
+    labels: NDArray[np.int64] = np.asarray(found, dtype=np.int64)
     sizes = np.bincount(labels, minlength=n_comp)
     big = np.flatnonzero(sizes >= SPLIT_FROM)
     if len(big) == 0 or not split:

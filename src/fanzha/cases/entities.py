@@ -39,7 +39,7 @@ KIND_NAMES_ZH = {
 
 def kind_name(kind: str) -> str:
     """Chinese name of a kind given as plain text (unknown kinds show as they are)."""
-    return KIND_NAMES_ZH.get(kind, kind)  # type: ignore[call-overload]
+    return str(KIND_NAMES_ZH.get(kind, kind))  # type: ignore[call-overload]
 
 
 # Kinds whose value is personal/investigative: stored encrypted, keyed by hash, shown masked.

@@ -103,13 +103,13 @@ def mule_chains(session: Session, case_ids: list[int], limit: int = 30) -> list[
                                .where(MoneyFlow.from_entity_id.in_(frontier))).all()
         frontier = set()
         for src, dst, amount in rows:
-            onward[int(src)].append((int(dst), int(amount)))
+            onward[int(src or 0)].append((int(dst), int(amount)))
             frontier.add(int(dst))
     amount_in: dict[int, int] = defaultdict(int)
     victims: dict[int, set[int]] = defaultdict(set)
     for to, amount, case_id in first:
         amount_in[to] += amount
-        victims[to].add(case_id)
+        victims[to].add(int(case_id or 0))
     chains: list[MuleChain] = []
 
     def walk(node: int, path: list[int], amount: int, n_victims: int) -> None:

@@ -95,7 +95,7 @@ def build_adjacency(case_col: NDArray[np.int64], entity_col: NDArray[np.int64],
                      weights=weights, matrix=m)
 
 
-def raw_rows(session: Session, stmt: Select[Any]) -> list[tuple[Any, ...]]:
+def raw_rows(session: Session, stmt: Select[*tuple[Any, ...]]) -> list[tuple[Any, ...]]:
     """Plain DB-API tuples: SQLAlchemy Row objects cost ~10x more per row when turned into arrays,
     which is most of the load time at a million links."""
     compiled = stmt.compile(dialect=session.get_bind().dialect, compile_kwargs={"literal_binds": True})

@@ -94,6 +94,7 @@ class EntityOut(BaseModel):
     note: str | None
     role: str
     risk_listed: bool = False
+    sightings: int = Field(default=0, description="times seen in bank decisions / detection hits")
 
 
 class TransferOut(BaseModel):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -13,7 +14,7 @@ from fanzha.areas import service as areas
 from fanzha.audit import service as audit
 from fanzha.cases import graph, intake
 from fanzha.cases.entities import EntityKind, kind_name, parse
-from fanzha.cases.models import Case, CaseEntity, CaseStatus, GraphEntity, MoneyFlow
+from fanzha.cases.models import Case, CaseEntity, CaseStatus, EntitySighting, GraphEntity, MoneyFlow
 from fanzha.cases.schemas import (
     CaseCreate,
     CaseOut,
@@ -118,7 +119,8 @@ def create(session: Session, *, actor: Principal, data: CaseCreate, with_suggest
                 return IntakeResult(case, merged=True)
     phone_hash, _ = _victim_keys(data)
     case = Case(
-        case_no=f"tmp-{now.timestamp()}-{id(data)}", source=data.source.value, external_ref=data.external_ref,
+        case_no=f"tmp-{uuid.uuid4().hex[:24]}",  # replaced by the id-based number after the flush
+        source=data.source.value, external_ref=data.external_ref,
         status=CaseStatus.RECEIVED.value, reported_at=reported_at, occurred_at=data.occurred_at,
         channel=data.channel.value if data.channel else None,
         type_code=data.type_code.value if data.type_code else None,
@@ -240,9 +242,19 @@ def entity_rows(session: Session, case_id: int) -> list[tuple[CaseEntity, GraphE
     return [(ce, ge) for ce, ge in rows]
 
 
-def entity_out(ce_role: str, ge: GraphEntity, listed: set[tuple[str, str]] | None = None) -> EntityOut:
+def entity_out(ce_role: str, ge: GraphEntity, listed: set[tuple[str, str]] | None = None,
+               sightings: dict[int, int] | None = None) -> EntityOut:
     return EntityOut(entity_id=ge.id, kind=ge.kind, kind_name=kind_name(ge.kind), masked=ge.masked, valid=ge.valid,
-                     note=ge.note, role=ce_role, risk_listed=(ge.kind, ge.key) in (listed or set()))
+                     note=ge.note, role=ce_role, risk_listed=(ge.kind, ge.key) in (listed or set()),
+                     sightings=(sightings or {}).get(ge.id, 0))
+
+
+def sighting_counts(session: Session, entity_ids: list[int]) -> dict[int, int]:
+    if not entity_ids:
+        return {}
+    rows = session.execute(select(EntitySighting.entity_id, func.count()).where(
+        EntitySighting.entity_id.in_(entity_ids)).group_by(EntitySighting.entity_id)).all()
+    return {int(e): int(n) for e, n in rows}
 
 
 def transfers_of(session: Session, case_id: int) -> list[TransferOut]:
@@ -257,6 +269,7 @@ def to_out(session: Session, case: Case) -> CaseOut:
 
     rows = entity_rows(session, case.id)
     listed = listed_keys(session, [(ge.kind, ge.key) for _, ge in rows])
+    seen = sighting_counts(session, [ge.id for _, ge in rows])
     return CaseOut(
         id=case.id, case_no=case.case_no, status=case.status, source=case.source, area_code=case.area_code,
         reported_at=case.reported_at, occurred_at=case.occurred_at, channel=case.channel, type_code=case.type_code,
@@ -264,7 +277,7 @@ def to_out(session: Session, case: Case) -> CaseOut:
         victim_person_id=case.victim_person_id, victim_name_masked=case.victim_name_masked,
         victim_phone_masked=case.victim_phone_masked, loss_fen=case.loss_fen, recovered_fen=case.recovered_fen,
         report_count=case.report_count, narrative=scrub(case.narrative_enc or ""), scripts=list(case.scripts),
-        entities=[entity_out(ce.role, ge, listed) for ce, ge in rows], transfers=transfers_of(session, case.id),
+        entities=[entity_out(ce.role, ge, listed, seen) for ce, ge in rows], transfers=transfers_of(session, case.id),
         suggestion=case.suggestion or {},
     )
 

@@ -168,7 +168,7 @@ async def case_status(request: Request, case_id: int, user: CurrentUser, session
     form = await request.form()
     try:
         loss, recovered = str(form.get("loss_yuan", "")), str(form.get("recovered_yuan", ""))
-        change = StatusChange(to=str(form.get("to", "")), note=str(form.get("note", "")),  # type: ignore[arg-type]
+        change = StatusChange(to=str(form.get("to", "")), note=str(form.get("note", "")),
                               loss_fen=_fen(loss) if loss.strip() else None,
                               recovered_fen=_fen(recovered) if recovered.strip() else None)
         service.change_status(session, actor=user, case_id=case_id, data=change)

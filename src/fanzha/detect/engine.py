@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import datetime
 from functools import cache
@@ -9,17 +10,19 @@ from functools import cache
 import numpy as np
 
 from fanzha.detect.entities import extract_entities
-from fanzha.detect.explain import cues_for, guess_channel, rule_cue
+from fanzha.detect.explain import cues_for, guess_channel, has_cue, rule_cue
 from fanzha.detect.labels import type_name
 from fanzha.detect.lookalike import check_host, host_of, is_suspicious_tld
-from fanzha.detect.model import Array, LinearModel
+from fanzha.detect.model import LinearModel
 from fanzha.detect.normalize import Normalized, has_cjk, normalize
 from fanzha.detect.risklist import RiskList
-from fanzha.detect.schemas import MAX_TEXT_CHARS, Cue, Entity, EntityKind, Flag, Verdict
+from fanzha.detect.schemas import MAX_TEXT_CHARS, Cue, Entity, EntityKind, Flag, Verdict, built
 
 THRESHOLD = 0.5
 # A verdict without any cue toward fraud is capped here: "fraud" must always be explainable.
 NO_EVIDENCE_CAP = 0.1
+# Verdicts below this probability carry no cues (nothing worth explaining).
+CUES_SHOWN_FROM = 0.2
 # Rule evidence the corpora cannot teach, added as log-odds against "not fraud".
 RISK_LISTED_WEIGHT = 4.0
 # A counterpart on a 涉诈 list is evidence on its own (field practice: contact with a listed number is
@@ -32,6 +35,10 @@ SUSPICIOUS_TLD_WEIGHT = 1.5  # .top/.xyz/.vip… links: cheap TLDs dominate 伪�
 @cache
 def default_model() -> LinearModel:
     return LinearModel.load()
+
+
+# Control characters other than line breaks/tabs, and the replacement character of broken UTF-8.
+_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffd]")
 
 
 def _decode(text: str | bytes, flags: list[str]) -> str:
@@ -48,7 +55,7 @@ def _input_flags(text: str, flags: list[str]) -> None:
     if not text.strip():
         flags.append(Flag.EMPTY.value)
         return
-    controls = sum(1 for c in text if (ord(c) < 32 and c not in "\n\r\t") or c == "\ufffd")
+    controls = len(_CONTROL_RE.findall(text)) if _CONTROL_RE.search(text) else 0
     if controls > max(2, len(text) // 10):
         flags.append(Flag.BINARY.value)
     if not has_cjk(text):
@@ -108,34 +115,35 @@ class Detector:
         norm: Normalized,
         flags: list[str],
         truncated: bool,
-        scores: Array,
+        binary_logit: float,
+        t_index: int,
         hits: list[tuple[int, int]],
         id_: str | None,
         now: datetime | None,
     ) -> Verdict:
         entities = extract_entities(norm)
-        boost, rule_cues = self._rules(entities, now)
-        p_fraud = self.model.fraud_probability(float(scores[0]), boost)
+        boost, rule_cues = self._rules(entities, now) if entities else (0.0, [])
+        p_fraud = self.model.fraud_probability(binary_logit, boost)
         if any(e.risk_listed for e in entities):
             p_fraud = max(p_fraud, RISK_LISTED_FLOOR)
-        t_index = self.model.best_type(scores)
-        cues = rule_cues + cues_for(self.model, norm, hits, t_index)
-        if not cues:
+        if not rule_cues and not has_cue(self.model, hits):
             p_fraud = min(p_fraud, NO_EVIDENCE_CAP)
         is_fraud = p_fraud >= self.threshold
+        # Cues are only shown from 0.2 on, so they are only built from there (most texts are far below).
+        cues = rule_cues + cues_for(self.model, norm, hits, t_index) if p_fraud >= CUES_SHOWN_FROM else []
         code = self.model.classes[t_index] if is_fraud else None
-        return Verdict.model_construct(
-            id=id_, is_fraud=is_fraud, probability=round(p_fraud, 4), type_code=code,
-            type_name=type_name(code), channel=guess_channel(norm, entities),
-            cues=cues if is_fraud or p_fraud >= 0.2 else [], entities=entities, truncated=truncated,
-            flags=flags,
+        return built(
+            Verdict,
+            {"id": id_, "is_fraud": is_fraud, "probability": round(p_fraud, 4), "type_code": code,
+             "type_name": type_name(code), "channel": guess_channel(norm, entities), "cues": cues,
+             "entities": entities, "truncated": truncated, "flags": flags},
         )  # fmt: skip
 
     def detect(self, text: str | bytes, id: str | None = None, now: datetime | None = None) -> Verdict:
         norm, flags, truncated = self._prepare(text)
         hits = self.model.hits(norm.text)
         scores = self.model.scores([f for _, f in hits])
-        return self._verdict(norm, flags, truncated, scores, hits, id, now)
+        return self._verdict(norm, flags, truncated, float(scores[0]), self.model.best_type(scores), hits, id, now)
 
     def detect_batch(
         self, texts: Sequence[str | bytes], ids: Sequence[str | None] | None = None, now: datetime | None = None
@@ -144,8 +152,10 @@ class Detector:
         if not prepared:
             return []
         scores, all_hits = self.model.scores_batch([p[0].text for p in prepared])
+        logits = scores[:, 0].tolist()
+        types = np.argmax(scores[:, 1:], axis=1).tolist()
         ids = ids if ids is not None else [None] * len(prepared)
         return [
-            self._verdict(norm, flags, truncated, np.asarray(row), hits, id_, now)
-            for (norm, flags, truncated), row, hits, id_ in zip(prepared, scores, all_hits, ids, strict=True)
+            self._verdict(norm, flags, truncated, z, t, hits, id_, now)
+            for (norm, flags, truncated), z, t, hits, id_ in zip(prepared, logits, types, all_hits, ids, strict=True)
         ]

@@ -19,7 +19,7 @@ import ahocorasick
 
 from fanzha.detect.checksums import luhn_valid, resident_id_valid
 from fanzha.detect.normalize import TLD_SET, Normalized
-from fanzha.detect.schemas import Entity, EntityKind
+from fanzha.detect.schemas import Entity, EntityKind, built
 
 # (start, end, kind, value, valid, note) in normalized coordinates.
 Found = tuple[int, int, EntityKind, str, bool, str | None]
@@ -112,12 +112,14 @@ def _parse_cn_number(s: str) -> int | None:
 
 
 def _amount_value(num: str, unit: str | None) -> str | None:
+    factor = _UNIT_FACTORS.get(unit or "元", 1)
+    if num.isascii() and num.isdigit():  # the common case: whole yuan, no Decimal needed
+        return str(int(num) * factor)
     try:
         base = Decimal(num.replace(",", "")) if num[0].isdigit() else Decimal(_parse_cn_number(num) or 0)
     except InvalidOperation:
         return None
-    value = base * _UNIT_FACTORS.get(unit or "元", 1)
-    return format(value.normalize(), "f")
+    return format((base * factor).normalize(), "f")
 
 
 def _urls(t: str) -> Iterator[Found]:
@@ -252,15 +254,18 @@ def extract_entities(norm: Normalized) -> list[Entity]:
     for start, end, kind, value, valid, note in found:
         o_start, o_end = norm.to_original(start, end)
         entities.append(
-            Entity.model_construct(
-                kind=kind,
-                value=value,
-                text=norm.original[o_start:o_end],
-                start=o_start,
-                end=o_end,
-                valid=valid,
-                note=note,
-                risk_listed=False,
+            built(
+                Entity,
+                {
+                    "kind": kind,
+                    "value": value,
+                    "text": norm.original[o_start:o_end],
+                    "start": o_start,
+                    "end": o_end,
+                    "valid": valid,
+                    "note": note,
+                    "risk_listed": False,
+                },
             )
         )
     return entities

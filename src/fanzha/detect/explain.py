@@ -7,10 +7,16 @@ import re
 from fanzha.detect.labels import Channel, type_name
 from fanzha.detect.model import LinearModel
 from fanzha.detect.normalize import Normalized
-from fanzha.detect.schemas import Cue, Entity, EntityKind
+from fanzha.detect.schemas import Cue, Entity, EntityKind, built
 
 MAX_CUES = 8
 MIN_CUE_WEIGHT = 0.25
+
+
+def has_cue(model: LinearModel, hits: list[tuple[int, int]]) -> bool:
+    """Whether any feature present would be shown as a cue (cheap: no spans, no sorting)."""
+    w = model.binary_weights
+    return any(w[f] >= MIN_CUE_WEIGHT for _, f in hits)
 
 
 def cues_for(model: LinearModel, norm: Normalized, hits: list[tuple[int, int]], type_index: int) -> list[Cue]:
@@ -18,21 +24,21 @@ def cues_for(model: LinearModel, norm: Normalized, hits: list[tuple[int, int]], 
 
     Overlapping n-grams are folded: a span already explained by a stronger cue is not repeated.
     """
-    w = model.effective_weights
-    scored: dict[int, tuple[float, int, int]] = {}
+    w = model.binary_weights
+    lengths = model.feature_lengths
+    seen: set[int] = set()
+    ranked: list[tuple[float, int, int, int]] = []  # (-weight, start, end, feature)
     for end, f in hits:
-        if f in scored:
-            continue
-        contribution = float(w[f, 0])
-        if contribution >= MIN_CUE_WEIGHT:
-            gram_len = len(model.features[f])
-            scored[f] = (contribution, end - gram_len + 1, end + 1)
-    ranked = sorted(scored.items(), key=lambda kv: (-kv[1][0], kv[1][1]))
+        contribution = w[f]
+        if contribution >= MIN_CUE_WEIGHT and f not in seen:
+            seen.add(f)
+            ranked.append((-contribution, end - lengths[f] + 1, end + 1, f))
+    ranked.sort()
     lexicon = model.lexicon
     code = model.classes[type_index]
     taken: list[tuple[int, int]] = []
     cues: list[Cue] = []
-    for f, (weight, start, end) in ranked:
+    for neg_weight, start, end, f in ranked:
         if any(start < e and s < end for s, e in taken):
             continue
         taken.append((start, end))
@@ -40,13 +46,16 @@ def cues_for(model: LinearModel, norm: Normalized, hits: list[tuple[int, int]], 
         lex = lexicon.get(f)
         reason = lex.reason if lex is not None else f"与“{type_name(code)}”诈骗相关的用语"
         cues.append(
-            Cue.model_construct(
-                phrase=norm.original[o_start:o_end],
-                start=o_start,
-                end=o_end,
-                weight=round(weight, 3),
-                type_code=lex.type_code if lex is not None else code,
-                reason=reason,
+            built(
+                Cue,
+                {
+                    "phrase": norm.original[o_start:o_end],
+                    "start": o_start,
+                    "end": o_end,
+                    "weight": round(-neg_weight, 3),
+                    "type_code": lex.type_code if lex is not None else code,
+                    "reason": reason,
+                },
             )
         )
         if len(cues) == MAX_CUES:
@@ -55,9 +64,11 @@ def cues_for(model: LinearModel, norm: Normalized, hits: list[tuple[int, int]], 
 
 
 def rule_cue(entity: Entity, weight: float, reason: str) -> Cue:
-    return Cue.model_construct(
-        phrase=entity.text, start=entity.start, end=entity.end, weight=weight, type_code=None, reason=reason
-    )
+    return built(
+        Cue,
+        {"phrase": entity.text, "start": entity.start, "end": entity.end, "weight": weight, "type_code": None,
+         "reason": reason},
+    )  # fmt: skip
 
 
 _SMS_RE = re.compile(r"^\s*[【\[][^】\]]{2,12}[】\]]|[】\]]\s*$|退订|回复td|回t")

@@ -334,9 +334,59 @@ MORE_NORMAL = (
 )  # fmt: skip
 
 
+# Second round: wording the first templates lacked (stock-tip groups, loan fees, "your son/old friend"
+# messages, bank app shutdown SMS), measured as the main misses on the realistic set and on TF5/TF8.
+MORE_FRAUD: dict[str, tuple[str, ...]] = {
+    "F02": (
+        "群里{surname}老师今天推的票已经拉了{n}个点，明天还有一只，想跟的找助理领取策略",
+        "机构席位打新名额，中签率百分百，今天下载{app}完成认购",
+        "这个币下个月上大交易所，现在进场至少{n}倍，我已经投了{money}",
+        "您的账户盈利{money}，按平台规定提现前要交{pct}%的税费和风控保证金",
+        "外汇黄金对冲，专业团队带单，入金{money}当天见收益",
+    ),
+    "F03": (
+        "我们是助贷机构，可以帮你包装流水办大额贷款，前期收{money2}服务费",
+        "你的借款被风控了，要做几笔流水，把钱转到我给的账户再转回来就能放款",
+        "网贷逾期不用怕，专业团队帮你停息挂账，先交{money2}咨询费",
+        "放款失败，原因是您的账户未开通会员，充值{money2}开通后立即放款",
+    ),
+    "F08": (
+        "爸妈，我手机坏了，借的同学手机，急需{money2}交资料费，转到这张卡上",
+        "你还记得我吗，以前一个班的，我在外地遇到点急事，能先借我{money2}吗，月底还你",
+        "我是孩子的班主任{surname}老师，本学期教辅费请家长扫码缴纳，今天截止",
+        "{boss}：这是我新微信，旧号不用了，明早到我办公室来",
+    ),
+    "F11": (
+        "【{bank}】您的手机银行即将停用，请登录{url}完成实名认证",
+        "您好，保险公司这边多收了您一笔保费，现在退还给您，请提供银行卡号和短信码",
+        "【{bank}】您的积分可兑换{money2}现金，今日过期，兑换地址{url}",
+        "信用卡中心通知：您的卡可以提额到{money}，需要先存入{money2}验资",
+    ),
+    "F12": (
+        "【教育局】育儿补贴开始发放，家长请添加工作人员微信{wx}登记",
+        "恭喜您在店庆活动中抽中二等奖，领奖前需缴纳{money2}公证费",
+    ),
+}
+
+# Genuine operator and shop promotions: points, lotteries and gifts are everyday marketing, not fraud
+# (measured: they were most of the false positives on the real SMS of telecom-fraud-texts-5).
+OPERATOR_PROMOS = (
+    "【中国移动】您的积分{n}000分可在中国移动App积分商城兑换话费，回复TD退订",
+    "【中国联通】年终回馈，登录联通手机营业厅参与抽奖，有机会获得全年免账单，回复TD退订",
+    "【中国电信】您的积分将于年底清零，请登录电信营业厅App兑换礼品",
+    "尊敬的客户，感谢您对中国移动的支持，现推出流量包优惠活动，详询营业厅或拨打10086",
+    "【中国移动】恭喜您获得一次抽奖机会，登录掌厅即可参与，奖品有流量和视频会员",
+    "亲爱的用户，彩铃免费领取活动开始啦，回复1即可开通，次月不收费，退订回TD",
+    "【{shop}】会员日红包已发放，最高{money2}，打开App领取，退订回T",
+    "本店周年庆，到店消费满{money2}即可参与抽奖，一等奖价值{money}，欢迎光临",
+    "尊敬的客户，您的套餐已升级，每月赠送流量{n}G，详情请登录营业厅App查询",
+    "【{bank}】信用卡积分兑换季开始了，登录手机银行积分商城即可兑换礼品",
+)
+
+
 def _fraud_text(code: str, rng: random.Random) -> str:
     if rng.random() < 0.5:
-        return _fill(rng.choice(FRAUD_TEMPLATES[code]), rng)
+        return _fill(rng.choice(FRAUD_TEMPLATES[code] + MORE_FRAUD.get(code, ())), rng)
     hooks, asks = FRAUD_PIECES[code]
     return _fill(f"{rng.choice(hooks)}，{rng.choice(asks)}", rng)
 
@@ -346,7 +396,7 @@ def _normal_text(rng: random.Random) -> str:
     # (quoting too much teaches the model that scam hooks are harmless).
     kind = rng.random()
     if kind < 0.6:
-        return _fill(rng.choice(NORMAL_TEMPLATES + MORE_NORMAL), rng)
+        return _fill(rng.choice(NORMAL_TEMPLATES + MORE_NORMAL + OPERATOR_PROMOS), rng)
     if kind < 0.75:
         return rng.choice(SHORT_CHAT)
     hooks, asks = FRAUD_PIECES[rng.choice(sorted(FRAUD_PIECES))]

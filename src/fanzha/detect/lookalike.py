@@ -9,6 +9,7 @@ and suspicious cheap TLDs add to the evidence.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 # brand label -> official registrable domains
@@ -107,6 +108,7 @@ def _is_official(host: str, brand: str) -> bool:
     return any(host == d or host.endswith("." + d) for d in PROTECTED[brand])
 
 
+@lru_cache(maxsize=8192)  # pure; phishing waves repeat the same hosts
 def check_host(host: str) -> LookalikeHit | None:
     if not host or host.replace(".", "").isdigit():
         return None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+import math
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -49,11 +50,21 @@ class LinearModel:
     temperature: float = 1.0  # divides the binary log-odds (fitted on held-out data)
     meta: dict[str, Any] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        """Every lexicon phrase is a feature, also one added after the model was trained: it gets a zero
+        learned row, so its hand-written prior counts at once and `fanzha detect train` learns it later."""
+        known = set(self.features)
+        missing = sorted(p for p in lexicon_by_phrase() if p not in known)
+        if missing and self.classes == TYPE_CLASSES:
+            self.features = [*self.features, *missing]
+            pad = np.zeros((len(missing), self.weights.shape[1]), dtype=self.weights.dtype)
+            self.weights = np.vstack([self.weights, pad])
+
     @cached_property
     def automaton(self) -> Any:
         automaton = ahocorasick.Automaton()
         for i, gram in enumerate(self.features):
-            automaton.add_word(gram, (i, len(gram)))
+            automaton.add_word(gram, i)
         automaton.make_automaton()
         return automaton
 
@@ -76,9 +87,18 @@ class LinearModel:
                     w[i, index[cue.type_code]] += PRIOR_SCALE * cue.weight
         return w
 
+    @cached_property
+    def binary_weights(self) -> list[float]:
+        """Column 0 of the effective weights as plain floats (fast per-hit look-ups for cues)."""
+        return [float(x) for x in self.effective_weights[:, 0]]
+
+    @cached_property
+    def feature_lengths(self) -> list[int]:
+        return [len(f) for f in self.features]
+
     def hits(self, text: str) -> list[tuple[int, int]]:
         """(end_index_inclusive, feature_index) for every feature occurrence."""
-        return [(end, value[0]) for end, value in self.automaton.iter(text)]
+        return list(self.automaton.iter(text))
 
     def scores(self, feature_ids: list[int]) -> Array:
         """Row of [binary log-odds, type scores...] for one text."""
@@ -92,25 +112,21 @@ class LinearModel:
         """Scores for many texts with one sparse product, plus each text's hits."""
         from scipy.sparse import csr_matrix
 
-        indptr = [0]
-        cols: list[int] = []
-        all_hits: list[list[tuple[int, int]]] = []
-        for text in texts:
-            hits = self.hits(text)
-            all_hits.append(hits)
-            cols.extend({f for _, f in hits})
-            indptr.append(len(cols))
-        x = csr_matrix(
-            (np.ones(len(cols), dtype=np.float32), np.array(cols, dtype=np.int64), np.array(indptr)),
-            shape=(len(texts), len(self.features)),
-        )
+        scan = self.automaton.iter
+        all_hits = [list(scan(text)) for text in texts]
+        indptr = np.zeros(len(texts) + 1, dtype=np.int64)
+        np.cumsum([len(h) for h in all_hits], out=indptr[1:])
+        cols = np.array([f for hits in all_hits for _, f in hits], dtype=np.int64)
+        x = csr_matrix((np.ones(len(cols), dtype=np.float32), cols, indptr), shape=(len(texts), len(self.features)))
+        x.sum_duplicates()
+        x.data[:] = 1.0  # binary presence: a feature seen twice counts once
         return np.asarray(x @ self.effective_weights) + self.bias, all_hits
 
     def fraud_probability(self, binary_logit: float, rule_log_odds: float = 0.0) -> float:
         """Calibrated probability; rule evidence is already in calibrated log-odds, so it is added
         after the temperature."""
         z = binary_logit / self.temperature + rule_log_odds
-        return float(1.0 / (1.0 + np.exp(-z))) if z > -50 else 0.0
+        return 1.0 / (1.0 + math.exp(-z)) if z > -50 else 0.0
 
     def best_type(self, row: Array) -> int:
         """Index into ``classes`` of the highest type score."""

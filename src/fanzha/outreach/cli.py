@@ -10,13 +10,13 @@ from typing import Annotated
 import typer
 
 from fanzha.areas.models import AreaLevel
+from fanzha.core.rbac import Principal
 
 app = typer.Typer(help="宣防 / outreach: 导入、覆盖率、走访计划、效果评估", no_args_is_help=True)
 
 
-def _system():  # type: ignore[no-untyped-def]
+def _system() -> Principal:
     from fanzha.core import logging as flog
-    from fanzha.core.rbac import Principal
     from fanzha.core.settings import get_settings
 
     settings = get_settings()

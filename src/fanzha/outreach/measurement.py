@@ -71,17 +71,20 @@ def measure(session: Session, *, actor: Principal, start: date, end: date, outco
             treated.add(village)
     before_from, after_to = start - timedelta(days=window_days), end + timedelta(days=after_days)
     counts: dict[str, list[int]] = {}
-    for s in sources.recent_signals(session, scope=actor.scope, since=before_from):
+    for s in sources.recent_signals(session, scope=actor.scope, since=before_from,
+                                     by=frozenset({sources.AREA, sources.DAY})):
         if (outcome == "cases" and not s.defrauded) or (fraud_type and s.fraud_type != fraud_type):
             continue
         village = _village_of(paths.get(s.area_code, "/"), villages)
         if village is None:
             continue
         slot = counts.setdefault(village, [0, 0])
+        if s.on is None:
+            continue
         if s.on < start:
-            slot[0] += 1
+            slot[0] += s.count
         elif end < s.on <= after_to:
-            slot[1] += 1
+            slot[1] += s.count
     rows = [effect.AreaPeriods(v, population[v], v in treated, *counts.get(v, [0, 0]))
             for v in sorted(villages) if population.get(v) and (v in treated or v not in touched)]
     if not any(r.treated for r in rows) or all(r.treated for r in rows) or len(rows) < 4:

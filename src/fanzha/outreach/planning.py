@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from fanzha.areas import service as areas
-from fanzha.areas.models import Area, AreaLevel
+from fanzha.areas.models import AreaLevel
 from fanzha.core import clock
 from fanzha.core.errors import Invalid
 from fanzha.core.rbac import Permission, Principal
@@ -50,17 +50,19 @@ def recommendations(session: Session, *, actor: Principal, area_code: str, top: 
     area = areas.get(session, code=area_code, scope=actor.scope)
     today = clock.now().date()
     root = county_path(area.path)
-    county_signals = sources.recent_signals(session, scope=Scope(root), since=today - timedelta(days=HISTORY_DAYS))
+    since = today - timedelta(days=HISTORY_DAYS)
+    profile_only = frozenset({sources.PROFILE})
+    county_signals = sources.recent_signals(session, scope=Scope(root), since=since, by=profile_only)
+    local_signals = sources.recent_signals(session, scope=Scope(area.path), since=since, by=profile_only)
     county_pop, _ = _group_population(session, root)
     population, uninstalled = _group_population(session, area.path)
-    local_codes = set(session.scalars(select(Area.code).where(Area.path.startswith(area.path, autoescape=True))))
     past = [targeting.PastCampaign(c.kind, c.held_on, tuple(c.target_groups), tuple(c.fraud_types))
             for c in session.scalars(select(Campaign).where(
                 Campaign.area_path.startswith(area.path, autoescape=True),
                 Campaign.held_on >= today - timedelta(days=targeting.RECENT_DAYS)))]
     profile = targeting.AreaProfile(
         population=population, uninstalled=uninstalled,
-        signals=[s for s in county_signals if s.area_code in local_codes],
+        signals=local_signals,
         county_rate=targeting.county_rates(county_signals, county_pop), past=past)
     return [Recommendation(group=t.group, fraud_type=t.fraud_type, fraud_type_name=t.fraud_type_name,
                            channel=t.channel, score=t.score, reasons=list(t.reasons))
@@ -72,7 +74,6 @@ class _CountyModel:
     model: visitplan.RiskModel
     grid_index: dict[str, int]
     county_rate: float
-    signals: list[sources.VictimSignal]
 
 
 def _county_model(session: Session, root: str, today: date) -> _CountyModel:
@@ -83,15 +84,17 @@ def _county_model(session: Session, root: str, today: date) -> _CountyModel:
     grid_index: dict[str, int] = {}
     for code, *_ in cells:
         grid_index.setdefault(code, len(grid_index))
-    signals = sources.recent_signals(session, scope=Scope(root), since=today - timedelta(days=HISTORY_DAYS))
+    since = today - timedelta(days=HISTORY_DAYS)
+    by_profile = sources.recent_signals(session, scope=Scope(root), since=since, by=frozenset({sources.PROFILE}))
+    by_area = sources.recent_signals(session, scope=Scope(root), since=since, by=frozenset({sources.AREA}))
     model = visitplan.fit(np.array([grid_index[c[0]] for c in cells], dtype=np.int64),
                           np.array([visitplan.segment_of(c[1], c[2]) for c in cells], dtype=np.int64),
-                          np.array([c[3] for c in cells], dtype=np.float64),
-                          visitplan.signal_columns(signals, grid_index=grid_index), grids=len(grid_index))
+                          np.array([c[3] for c in cells], dtype=np.float64), visitplan.segment_weights(by_profile),
+                          visitplan.grid_weights(by_area, grid_index=grid_index))
     total = sum(c[3] for c in cells)
     rate = float(np.dot(model.segment_rate[[visitplan.segment_of(c[1], c[2]) for c in cells]],
                         [c[3] for c in cells]) / total) if total else 0.0
-    return _CountyModel(model, grid_index, rate, signals)
+    return _CountyModel(model, grid_index, rate)
 
 
 def visit_plan(session: Session, *, actor: Principal, grid_code: str, stops: int = DEFAULT_STOPS) -> list[PlanStop]:
@@ -108,7 +111,7 @@ def visit_plan(session: Session, *, actor: Principal, grid_code: str, stops: int
     people = session.scalars(select(Person).where(Person.area_code == grid.code).order_by(Person.id)).all()
     if not people:
         return []
-    flagged = {s.person_key for s in county.signals if s.area_code == grid.code and s.person_key is not None}
+    flagged = sources.flagged_persons(session, area_path=grid.path, since=today - timedelta(days=HISTORY_DAYS))
     visited = service.last_visits(session, area_path=grid.path, since=today - timedelta(days=365))
     households: dict[str, int] = {}
     keys = [households.setdefault(p.address_enc or f"#{p.id}", len(households)) for p in people]

@@ -283,7 +283,7 @@ def seed_history(session: Session, ctx: SimContext) -> None:
             created_by="simulator", created_at=now, area_code=area, area_path=paths[area]))
     session.add_all(campaigns)
     session.flush()
-    door = {}
+    door: dict[str, list[Campaign]] = {}
     for c in campaigns:
         if c.kind == CampaignKind.DOOR_VISIT:
             door.setdefault(c.area_code, []).append(c)

@@ -71,7 +71,7 @@ def groups_of(age_band: str | None, occupation: str | None, tags: Iterable[str])
 
 
 def weight(signal: VictimSignal) -> float:
-    return 1.0 if signal.defrauded else ENGAGED_WEIGHT
+    return (1.0 if signal.defrauded else ENGAGED_WEIGHT) * signal.count
 
 
 @dataclass(frozen=True)
@@ -124,7 +124,7 @@ def recommend(profile: AreaProfile, *, today: date, top: int = 5) -> list[Target
     for s in profile.signals:
         for g in groups_of(s.age_band, s.occupation, s.tags):
             w, n = local.get((g, s.fraud_type), (0.0, 0))
-            local[(g, s.fraud_type)] = (w + weight(s), n + 1)
+            local[(g, s.fraud_type)] = (w + weight(s), n + s.count)
     recent = [c for c in profile.past if c.held_on >= today - timedelta(days=RECENT_DAYS)]
     out: list[Target] = []
     rates = profile.county_rate or national_rates()

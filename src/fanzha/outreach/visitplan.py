@@ -69,39 +69,41 @@ class RiskModel:
         return np.asarray(r * np.where(residents.days_since_visit <= RECENT_VISIT_DAYS, RECENT_VISIT_FACTOR, 1.0))
 
 
-def signal_columns(signals: Iterable[VictimSignal], *, grid_index: dict[str, int]
-                   ) -> tuple[IntArray, IntArray, FloatArray]:
-    """(segment, grid or -1 outside the county's grids, weight) per signal."""
-    rows = [(segment_of(s.age_band, s.occupation), grid_index.get(s.area_code, -1),
-             1.0 if s.defrauded else ENGAGED_WEIGHT) for s in signals]
-    if not rows:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0)
-    seg, grid, weight = zip(*rows, strict=True)
-    return np.array(seg, dtype=np.int64), np.array(grid, dtype=np.int64), np.array(weight, dtype=np.float64)
+def segment_weights(signals: Iterable[VictimSignal]) -> FloatArray:
+    out = np.zeros(SEGMENTS)
+    for s in signals:
+        out[segment_of(s.age_band, s.occupation)] += (1.0 if s.defrauded else ENGAGED_WEIGHT) * s.count
+    return out
 
 
-def fit(cell_grid: IntArray, cell_segment: IntArray, cell_count: FloatArray,
-        signals: tuple[IntArray, IntArray, FloatArray], *, grids: int) -> RiskModel:
+def grid_weights(signals: Iterable[VictimSignal], *, grid_index: dict[str, int]) -> FloatArray:
+    out = np.zeros(len(grid_index))
+    for s in signals:
+        g = grid_index.get(s.area_code)
+        if g is not None:
+            out[g] += (1.0 if s.defrauded else ENGAGED_WEIGHT) * s.count
+    return out
+
+
+def fit(cell_grid: IntArray, cell_segment: IntArray, cell_count: FloatArray, seg_w: FloatArray,
+        grid_w: FloatArray) -> RiskModel:
     """Learn segment rates and grid factors from the county's own warnings and losses.
 
     Residents come as (grid, segment, count) cells so a database can hand over a GROUP BY;
-    signals as the columns of `signal_columns`.
+    signals as weighted incidents per segment and per grid.
     """
-    sig_segment, sig_grid, sig_weight = signals
     seg_pop = np.bincount(cell_segment, weights=cell_count, minlength=SEGMENTS)
-    seg_w = np.bincount(sig_segment, weights=sig_weight, minlength=SEGMENTS)
-    inside = sig_grid >= 0
-    grid_w = np.bincount(sig_grid[inside], weights=sig_weight[inside], minlength=grids)
     overall = seg_w.sum() / max(seg_pop.sum(), 1.0)
     segment_rate = (seg_w + SEGMENT_PRIOR * overall) / (seg_pop + SEGMENT_PRIOR)
-    expected = np.bincount(cell_grid, weights=cell_count * segment_rate[cell_segment], minlength=grids)
+    expected = np.bincount(cell_grid, weights=cell_count * segment_rate[cell_segment], minlength=len(grid_w))
     grid_factor = (grid_w + GRID_PRIOR) / (expected + GRID_PRIOR)
     return RiskModel(segment_rate=segment_rate, grid_factor=grid_factor)
 
 
 def fit_residents(residents: Residents, signals: Iterable[VictimSignal], *, grid_index: dict[str, int]) -> RiskModel:
-    return fit(residents.grid, residents.segment, np.ones(len(residents)),
-               signal_columns(signals, grid_index=grid_index), grids=len(grid_index))
+    signals = list(signals)
+    return fit(residents.grid, residents.segment, np.ones(len(residents)), segment_weights(signals),
+               grid_weights(signals, grid_index=grid_index))
 
 
 @dataclass
@@ -122,7 +124,7 @@ def plan(residents: Residents, risk: FloatArray, *, stops_per_grid: int, with_me
     """Top `stops_per_grid` households of every grid by summed member risk (a visit reaches them all)."""
     key = residents.grid.astype(np.int64) * (int(residents.household.max(initial=0)) + 1) + residents.household
     uniq, inverse = np.unique(key, return_inverse=True)
-    hh_risk = np.bincount(inverse, weights=risk)
+    hh_risk = np.asarray(np.bincount(inverse, weights=risk), dtype=np.float64)
     hh_grid = np.asarray(residents.grid)[np.unique(inverse, return_index=True)[1]]
     order = np.lexsort((-hh_risk, hh_grid))
     sorted_grid = hh_grid[order]

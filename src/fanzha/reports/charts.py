@@ -4,10 +4,10 @@ The PDF draws them with reportlab graphics (`pdfcharts.py`), the HTML page with 
 from __future__ import annotations
 
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from fanzha.reports.document import Chart
-from fanzha.stats.ratings import COLOUR_CSS, Colour
+from fanzha.stats.ratings import COLOUR_CSS
 
 if TYPE_CHECKING:
     from fanzha.reports.data import ReportData
@@ -26,7 +26,8 @@ def chart_blocks(data: ReportData) -> list[Chart]:
         }))
     if data.type_mix:
         out.append(Chart("types", f"图{len(out) + 1}　案件类型构成", "pie", {
-            "labels": [s.label for s in data.type_mix if s.value], "values": [s.value for s in data.type_mix if s.value]}))
+            "labels": [s.label for s in data.type_mix if s.value],
+            "values": [s.value for s in data.type_mix if s.value]}))
     scored = [r for r in data.ranking if r.score.score is not None]
     if scored:
         out.append(Chart("ranking", f"图{len(out) + 1}　各{data.child_level_zh}反诈指数排名", "bar", {

@@ -35,17 +35,20 @@ def title(data: ReportData) -> str:
 def compose(data: ReportData) -> Document:
     problems = derive(data)
     today = local(data.generated_at)
-    blocks: list[Block] = [Title(title(data)), Meta(f"{issuer(data)}　{say.date_zh(today.year, today.month, today.day)}")]
+    issued = say.date_zh(today.year, today.month, today.day)
+    blocks: list[Block] = [Title(title(data)), Meta(f"{issuer(data)}　{issued}")]
     blocks.append(Para(_opening(data)))
     if not data.has_any_data:
         blocks.append(Para(f"{data.period.label_zh}平台中案件、预警、止付、宣防等业务数据均无记录（无数据），"
                            "本报告不作统计分析，待数据接入后重新生成。"))
+    charts = {c.key: c for c in chart_blocks(data)}
     blocks += _results(data)
+    blocks += [charts[k] for k in ("trend", "types") if k in charts]
     blocks += _practices(data)
     blocks += _problems(problems)
     blocks += _next_steps(problems)
     blocks += _annex(data)
-    blocks += chart_blocks(data)
+    blocks += [charts[k] for k in ("ranking", "colours") if k in charts]
     return Document(title(data), blocks)
 
 
@@ -93,21 +96,23 @@ def _results(data: ReportData) -> list[Block]:
     if v("cases") is None:
         out.append(Para("本期案件数据无数据，发案数、损失金额、万人发案率无法统计。", "（一）发案形势。"))
     else:
-        text = (f"{data.period.label_zh}{scope}共接报电信网络诈骗案件{say.count(v('cases'))}起{_changes(data, 'cases')}；"
+        text = (f"{data.period.label_zh}{scope}共接报电信网络诈骗案件{say.count(v('cases'))}起"
+                f"{_changes(data, 'cases')}；"
                 f"群众损失{say.money(v('loss_fen'))}{_changes(data, 'loss_fen')}；"
                 f"万人发案率{say.per_10k(v('cases_per_10k'))}起/万人，案均损失{say.money(v('loss_per_case_fen'))}。")
         text += _no_base_note(data, "cases")
         top = _top(data.type_mix, 3, "起")
         if top:
             text += f"从类型看，发案较多的是{top}。"
-        ages = _top(data.age_bands, 2, "起")
+        ages = [s for s in data.age_bands or [] if s.value > 0 and s.key][:2]
         if ages:
-            text += f"从受害人年龄看，{ages}（按年龄段）。"
+            text += "从受害人年龄看，" + "、".join(f"{s.label}岁年龄段{say.count(s.value)}起" for s in ages) + "。"
         out.append(Para(text, "（一）发案形势。"))
     if v("warnings") is None:
         out.append(Para("本期预警指令数据无数据，预警劝阻成效无法统计。", "（二）预警劝阻。"))
     else:
-        text = (f"接收预警指令{say.count(v('warnings'))}条{_changes(data, 'warnings')}，其中高风险{say.count(v('warnings_high'))}条；"
+        text = (f"接收预警指令{say.count(v('warnings'))}条{_changes(data, 'warnings')}，"
+                f"其中高风险{say.count(v('warnings_high'))}条；"
                 f"办结{say.count(v('warnings_closed'))}条，办结率{say.pct(v('closure_rate'))}；"
                 f"成功劝阻{say.count(v('warnings_dissuaded'))}人，劝阻成功率{say.pct(v('dissuasion_rate'))}，"
                 f"挽损{say.money(v('loss_averted_fen'))}{_changes(data, 'loss_averted_fen')}；"
@@ -196,7 +201,8 @@ def _next_steps(problems: list[Problem]) -> list[Block]:
 def _annex(data: ReportData) -> list[Block]:
     out: list[Block] = [Heading(1, "附表")]
     if data.ranking:
-        rows, colours = [], []
+        rows: list[list[str]] = []
+        colours: list[str | None] = []
         for r in data.ranking:
             vals = r.values
             rows.append([say.count(r.score.rank) if r.score.rank else "—", r.area.name,
@@ -216,8 +222,12 @@ def _annex(data: ReportData) -> list[Block]:
                  "campaigns", "visits", "app_install_rate"):
         ind = BY_CODE[code]
         fmt = _formatter(code)
-        rows.append([ind.name_zh, fmt(f[code].value), fmt(f[code].previous), fmt(f[code].year_ago)])
-    out.append(Table(f"附表{2 if data.ranking else 1}　主要指标一览", ["指标", "本期", "上期", "上年同期"], rows))
+        if data.kind is ReportKind.ANNUAL:  # the year before is both 上期 and 上年同期
+            rows.append([ind.name_zh, fmt(f[code].value), fmt(f[code].year_ago)])
+        else:
+            rows.append([ind.name_zh, fmt(f[code].value), fmt(f[code].previous), fmt(f[code].year_ago)])
+    headers = ["指标", "本期", "上年"] if data.kind is ReportKind.ANNUAL else ["指标", "本期", "上月", "上年同月"]
+    out.append(Table(f"附表{2 if data.ranking else 1}　主要指标一览", headers, rows))
     return out
 
 

@@ -12,7 +12,7 @@ from enum import StrEnum
 
 from sqlalchemy.orm import Session
 
-from fanzha.areas.models import LEVEL_NAMES_ZH, Area
+from fanzha.areas.models import LEVEL_NAMES_ZH, Area, AreaLevel
 from fanzha.core import clock
 from fanzha.stats import service as stats
 from fanzha.stats.engine import Engine, Figure, Slice, Values
@@ -115,7 +115,7 @@ def gather(session: Session, *, area: Area, period: Period, kind: ReportKind) ->
         type_changes=_type_changes(engine, area, period, base_period),
         type_base_label="同比" if base_period == period.year_ago() else "环比",
         repeat_victims=engine.repeat_subjects(area, period, source="cases", column="victim_person_id"),
-        child_level_zh=LEVEL_NAMES_ZH.get(kids[0].level, "下级辖区") if kids else "",  # type: ignore[call-overload]
+        child_level_zh=_level_name(kids[0].level) if kids else "",
     )
 
 
@@ -128,12 +128,16 @@ def _type_changes(engine: Engine, area: Area, period: Period, base: Period) -> l
     return [TypeChange(s.key, s.label, s.value, base_by.get(s.key, 0)) for s in now]
 
 
+def _level_name(level: str) -> str:
+    return LEVEL_NAMES_ZH.get(AreaLevel(level), "下级辖区")
+
+
 def parse_period(kind: ReportKind, text: str) -> Period:
     period = Period.parse(text)
     wanted = PeriodKind.YEAR if kind is ReportKind.ANNUAL else PeriodKind.MONTH
     if period.kind is not wanted:
         from fanzha.core.errors import Invalid
 
-        raise Invalid(f"{'年度报告须给出年份（如 2026）' if wanted is PeriodKind.YEAR else '月报须给出月份（如 2026-03）'}",
-                      f"{kind} report needs a {wanted.value} period, got {text!r}")
+        hint = "年度报告须给出年份（如 2026）" if wanted is PeriodKind.YEAR else "月报须给出月份（如 2026-03）"
+        raise Invalid(hint, f"{kind} report needs a {wanted.value} period, got {text!r}")
     return period

@@ -22,8 +22,8 @@ from reportlab.platypus.flowables import Flowable
 
 from fanzha.core.errors import FanzhaError
 from fanzha.reports.charts import cjk_font_path
-from fanzha.reports.pdfcharts import drawing
 from fanzha.reports.document import Chart, Document, Heading, Meta, Para, Table, Title
+from fanzha.reports.pdfcharts import drawing
 
 FONT = "FanzhaCJK"
 

@@ -45,9 +45,8 @@ def _low_app(data: ReportData) -> Problem | None:
     if own is None:
         return None
     if data.children:
-        lagging = sorted(((a, data.child_values[a.code].get("app_install_rate")) for a in data.children),
-                         key=lambda t: t[1] if t[1] is not None else 1.0)
-        lagging = [(a, r) for a, r in lagging if r is not None and r < own - APP_LAG][:LISTED]
+        rates = [(a, r) for a in data.children if (r := data.child_values[a.code].get("app_install_rate")) is not None]
+        lagging = sorted(((a, r) for a, r in rates if r < own - APP_LAG), key=lambda t: t[1])[:LISTED]
         if not lagging:
             return None
         names = "、".join(f"{a.name}（{say.pct(r)}）" for a, r in lagging)
@@ -123,9 +122,10 @@ def _red_areas(data: ReportData) -> Problem | None:
     if not red:
         return None
     names = "、".join(r.area.name for r in red[:LISTED + 2])
+    who = f"{names}等{len(red)}个{data.child_level_zh}" if len(red) > 1 else names
     return Problem(
         "red_areas", "部分地区发案偏高",
-        f"{names}等{len(red)}个{data.child_level_zh}评为红色等级，万人发案率明显高于平均水平。",
+        f"{who}评为红色等级，万人发案率明显高于平均水平。",
         "对红色地区挂牌督导",
         f"对{names}实行挂牌督导，逐月通报发案和处置情况，连续两月仍为红色的约谈属地负责人。")
 

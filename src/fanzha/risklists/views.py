@@ -47,7 +47,7 @@ async def risklist_add(request: Request, user: CurrentUser, session: SessionDep)
     form = await request.form()
     try:
         days = str(form.get("ttl_days", "")).strip()
-        data = EntryIn(kind=str(form.get("kind", "")), value=str(form.get("value", "")),  # type: ignore[arg-type]
+        data = EntryIn(kind=str(form.get("kind", "")), value=str(form.get("value", "")),
                        source=str(form.get("source", "")).strip() or "人工录入",
                        note=str(form.get("note", "")).strip() or None,
                        expires_at=clock.now() + timedelta(days=int(days)) if days else None)

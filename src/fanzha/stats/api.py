@@ -49,7 +49,8 @@ def indicators(user: CurrentUser, session: SessionDep, area: AreaQ = None, perio
 def trend(user: CurrentUser, session: SessionDep, area: AreaQ = None, period: PeriodQ = None,
           months: Annotated[int, Query(ge=1, le=36)] = 12) -> Trend:
     node, p = service.area_for(session, actor=user, code=area), _period(period)
-    result: Trend = cached(("trend", node.code, p.key, months), p, lambda: board.trend(Engine(session), node, p, months))
+    result: Trend = cached(("trend", node.code, p.key, months), p,
+                           lambda: board.trend(Engine(session), node, p, months))
     return result
 
 

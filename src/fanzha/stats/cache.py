@@ -1,7 +1,8 @@
 """A small in-process cache for dashboard payloads, keyed per area × period × query.
 
 A closed period (ended before today) no longer changes except by late corrections, so it
-is kept for an hour; the current period for a minute. The caller's permission and scope
+is kept for an hour; the current period for five minutes (re-warmed by
+stats/warmup.py). The caller's permission and scope
 are checked before the cache is consulted, so a cached payload never crosses jurisdictions.
 """
 
@@ -17,7 +18,8 @@ from fanzha.core import clock
 from fanzha.stats.periods import Period
 
 CLOSED_TTL_S = 3600.0
-OPEN_TTL_S = 60.0
+# The current period: a 大屏 five minutes behind is fine; stats/warmup.py refreshes it before expiry.
+OPEN_TTL_S = 300.0
 MAX_ENTRIES = 512
 
 _lock = threading.Lock()
@@ -36,12 +38,16 @@ def cached(key: tuple[Any, ...], period: Period, compute: Callable[[], Any]) -> 
             _entries.move_to_end(key)
             return hit[1]
     value = compute()
+    store(key, period, value)
+    return value
+
+
+def store(key: tuple[Any, ...], period: Period, value: Any) -> None:
     with _lock:
-        _entries[key] = (now + ttl_for(period), value)
+        _entries[key] = (time.monotonic() + ttl_for(period), value)
         _entries.move_to_end(key)
         while len(_entries) > MAX_ENTRIES:
             _entries.popitem(last=False)
-    return value
 
 
 def clear() -> None:

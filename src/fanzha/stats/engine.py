@@ -15,11 +15,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, and_, case, cast, func, literal, or_, select
+from sqlalchemy import ColumnElement, Integer, cast, func, literal, select
 from sqlalchemy.orm import Session
 
 from fanzha.areas.models import Area
-from fanzha.stats import sources
+from fanzha.stats import clauses, sources
 from fanzha.stats.indicators import (
     BREAKDOWN_BY_CODE,
     BY_CODE,
@@ -80,6 +80,7 @@ class Engine:
         # once and reused for any node × month/quarter/year asked later ("*" for snapshots).
         self._groups: dict[str, dict[tuple[str, str], tuple[int, ...]]] = {}
         self._group_codes: dict[str, list[str]] = {}
+        self._group_columns: dict[str, list[Any]] = {}
         self._fetched: dict[str, set[str]] = {}
 
     # -- availability -------------------------------------------------------------------------
@@ -101,36 +102,6 @@ class Engine:
 
     def source_status(self, period: Period) -> dict[str, bool]:
         return {name: self.covers(name, period) for name in sources.SOURCES}
-
-    # -- filters ------------------------------------------------------------------------------
-    @staticmethod
-    def _bounds(facts: Facts, period: Period) -> tuple[Any, Any]:
-        return (period.start, period.end) if facts.at_is_date else period.utc_bounds()
-
-    def _in_periods(self, facts: Facts, periods: Sequence[Period]) -> list[ColumnElement[bool]]:
-        if facts.at is None:
-            return []
-        at = facts.at
-        return [or_(*[and_(at >= lo, at < hi) for lo, hi in (self._bounds(facts, p) for p in periods)])]
-
-    def _bucket(self, facts: Facts, periods: Sequence[Period]) -> ColumnElement[Any]:
-        """Which of the (disjoint) periods a row falls in, as the period's key."""
-        if facts.at is None or len(periods) == 1:
-            return literal(periods[0].key)
-        at = facts.at
-        return case(*[(and_(at >= lo, at < hi), literal(p.key))
-                      for p, (lo, hi) in ((p, self._bounds(facts, p)) for p in periods)], else_=None)
-
-    @staticmethod
-    def _node_key(facts: Facts, nodes: Sequence[Area]) -> ColumnElement[Any]:
-        if len(nodes) == 1:
-            return literal(nodes[0].code)
-        return case(*[(facts.area_path.startswith(n.path, autoescape=True), literal(n.code)) for n in nodes],
-                    else_=None)
-
-    @staticmethod
-    def _in_nodes(facts: Facts, nodes: Sequence[Area]) -> ColumnElement[bool]:
-        return or_(*[facts.area_path.startswith(n.path, autoescape=True) for n in nodes])
 
     # -- computation --------------------------------------------------------------------------
     def values(self, nodes: Sequence[Area], period: Period, codes: Sequence[str] | None = None) -> dict[str, Values]:
@@ -201,9 +172,8 @@ class Engine:
                     except MissingColumn:
                         continue
             self._group_codes[name] = codes
-            self._columns = getattr(self, "_columns", {})
-            self._columns[name] = columns
-        columns = self._columns[name]
+            self._group_columns[name] = columns
+        columns = self._group_columns[name]
         groups = self._groups.setdefault(name, {})
         if not columns:
             fetched.update(["*"] if facts.at is None else [m.key for m in missing])
@@ -213,7 +183,7 @@ class Engine:
             bucket: ColumnElement[Any] = literal("*")
             where: list[ColumnElement[bool]] = []
         else:
-            bucket, where = self._bucket(facts, missing), self._in_periods(facts, missing)
+            bucket, where = clauses.bucket(facts, missing), clauses.in_periods(facts, missing)
         stmt = (select(path, bucket.label("bucket"), *columns).select_from(facts.table)
                 .where(*facts.filters, *where).group_by(path, bucket))
         for row in self.session.execute(stmt):
@@ -259,9 +229,9 @@ class Engine:
                 # A node with no rows in a covered period genuinely has zero of everything.
                 out[node.code, p.key].update({m.code: 0 for m in usable})
         path = facts.area_path.label("path")
-        bucket = self._bucket(facts, periods).label("bucket")
+        bucket = clauses.bucket(facts, periods).label("bucket")
         stmt = (select(path, bucket, *columns).select_from(facts.table)
-                .where(self._in_nodes(facts, nodes), *facts.filters, *self._in_periods(facts, periods))
+                .where(clauses.in_nodes(facts, nodes), *facts.filters, *clauses.in_periods(facts, periods))
                 .group_by(path, bucket))
         owner: dict[str, str | None] = {}
         for row in self.session.execute(stmt):
@@ -281,18 +251,18 @@ class Engine:
         try:
             column = facts.col(med.column)
         except MissingColumn:
-            for key in out:
-                out[key][med.code] = None
+            for values in out.values():
+                values[med.code] = None
             return
-        key = self._node_key(facts, nodes).label("node")
-        bucket = self._bucket(facts, periods).label("bucket")
+        node_key = clauses.node_key(facts, nodes).label("node")
+        bucket = clauses.bucket(facts, periods).label("bucket")
         # The epsilon keeps 240.0 s stored as 239.99999 (julianday arithmetic) in the 240 s bin.
-        bin_ = cast(func.floor(column / med.bin + 1e-6), Integer).label("bin")
-        stmt = (select(key, bucket, bin_, func.count())
+        bin_ = cast(func.floor(column / med.bin + 1e-3), Integer).label("bin")
+        stmt = (select(node_key, bucket, bin_, func.count())
                 .select_from(facts.table)
-                .where(self._in_nodes(facts, nodes), column.is_not(None), *facts.filters,
-                       *self._in_periods(facts, periods))
-                .group_by(key, bucket, bin_))
+                .where(clauses.in_nodes(facts, nodes), column.is_not(None), *facts.filters,
+                       *clauses.in_periods(facts, periods))
+                .group_by(node_key, bucket, bin_))
         histograms: dict[tuple[str, str], list[tuple[int, int]]] = {}
         for node, period_key, b, n in self.session.execute(stmt):
             histograms.setdefault((node, period_key), []).append((int(b), int(n)))
@@ -342,7 +312,7 @@ class Engine:
         except MissingColumn:
             return None
         stmt = (select(dim, measure).select_from(facts.table)
-                .where(self._in_nodes(facts, [area]), *facts.filters, *self._in_periods(facts, [period]))
+                .where(clauses.in_nodes(facts, [area]), *facts.filters, *clauses.in_periods(facts, [period]))
                 .group_by(dim).order_by(measure.desc()))
         labels = spec.labels or {}
         return [Slice(str(k) if k is not None else "", labels.get(str(k), str(k) if k else "未登记"), int(v or 0))
@@ -358,9 +328,9 @@ class Engine:
             subject = facts.col(column)
         except MissingColumn:
             return None
-        start, end = ((period.start, period.end) if facts.at_is_date else period.utc_bounds())
+        start, end = clauses.bounds(facts, period)
         inner = (select(subject).select_from(facts.table)
-                 .where(self._in_nodes(facts, [area]), *facts.filters, subject.is_not(None), facts.at < end)
+                 .where(clauses.in_nodes(facts, [area]), *facts.filters, subject.is_not(None), facts.at < end)
                  .group_by(subject).having(func.count() >= 2, func.max(facts.at) >= start).subquery())
         return int(self.session.scalar(select(func.count()).select_from(inner)) or 0)
 

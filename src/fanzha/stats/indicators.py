@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func
+from sqlalchemy import ColumnElement, and_, case, func, or_
 
 from fanzha.core import clock
 from fanzha.detect.labels import TYPE_NAMES
@@ -42,7 +42,8 @@ def count() -> Agg:
     return lambda f: func.count()
 
 
-def count_where(cond: Callable[[Facts], ColumnElement[bool]]) -> Agg:
+def count_where(cond: Callable[[Facts], Any]) -> Agg:
+    """Rows where `cond` holds (a boolean SQL expression or boolean column)."""
     return lambda f: func.coalesce(func.sum(case((cond(f), 1), else_=0)), 0)
 
 
@@ -111,8 +112,12 @@ POPULATION = "population"  # the node's 常住人口 from the jurisdiction tree,
 
 
 def _deadline_missed(f: Facts) -> ColumnElement[bool]:
-    met, due = f.col("met_at"), f.col("due_at")
-    return ((met.is_not(None)) & (met > due)) | (met.is_(None) & (due < clock.now()))
+    """Fired (escalated) by the SLA timer, or past due and still open (the timer has not run yet)."""
+    return or_(f.col("fired_at").is_not(None), and_(f.col("met_at").is_(None), f.col("due_at") < clock.now()))
+
+
+def _deadline_met(f: Facts) -> ColumnElement[bool]:
+    return and_(f.col("met_at").is_not(None), f.col("fired_at").is_(None))
 
 
 INDICATORS: list[Indicator] = [
@@ -157,13 +162,12 @@ INDICATORS: list[Indicator] = [
     Median("response_minutes_median", "响应时长中位数", Unit.MINUTES, "warnings", "response_seconds",
            "从接收预警到首次电话（无电话时为上门）的时长中位数。", 60.0, Better.LOWER),
     Measure("sla_due", "到期处置节点", Unit.ITEMS, "sla",
-            count_where(lambda f: (f.col("met_at").is_not(None)) | (f.col("due_at") < clock.now())),
-            "已到期（或已完成）的处置时限节点数（按到期时间）。"),
+            count_where(lambda f: or_(_deadline_met(f), _deadline_missed(f))),
+            "已有结果的处置时限节点数（按时完成或超时），按到期时间归期。"),
     Measure("sla_missed", "超时处置节点", Unit.ITEMS, "sla", count_where(_deadline_missed),
-            "未在时限内完成的节点数：完成晚于时限，或已过时限仍未完成。", Better.LOWER),
-    Measure("sla_met", "按时处置节点", Unit.ITEMS, "sla",
-            count_where(lambda f: and_(f.col("met_at").is_not(None), f.col("met_at") <= f.col("due_at"))),
-            "在时限内完成的节点数。", Better.HIGHER),
+            "超时节点数：时限到期未完成、已被升级（fired），或已过时限仍未完成。", Better.LOWER),
+    Measure("sla_met", "按时处置节点", Unit.ITEMS, "sla", count_where(_deadline_met),
+            "在时限内完成（未被升级）的节点数。", Better.HIGHER),
     Ratio("sla_rate", "时限达标率", Unit.RATE, "sla_met", "sla_due",
           "按时处置节点 ÷ 到期处置节点。", 1, Better.HIGHER),
     # Money (risk domain)

@@ -53,16 +53,16 @@ def dashboard_page(request: Request, user: CurrentUser, session: SessionDep,
     user.require(Permission.STATS_READ)
     node = service.area_for(session, actor=user, code=area or None)
     this_month = current(PeriodKind.MONTH, clock.now())
+    error: str | None = None
     try:
         p = Period.parse(period) if period else this_month
     except Invalid as exc:
         p, error = this_month, exc.message_zh
-    else:
-        error = None
     data = cached_dashboard(session, node, p)
     figures = {f.code: f for f in data.indicators.figures}
     return page(request, user, "stats/dashboard.html", {
-        "area": node, "period": p, "data": data, "figures": figures, "units": {c: i.unit.value for c, i in BY_CODE.items()},
+        "area": node, "period": p, "data": data, "figures": figures,
+        "units": {c: i.unit.value for c, i in BY_CODE.items()},
         "areas": _area_choices(session, user, node), "periods": _period_choices(this_month), "error": error,
         "colour_css": {c.value: COLOUR_CSS[c] for c in Colour}, "payload": data.model_dump_json(),
         "can_report": user.can(Permission.REPORT_GENERATE),

@@ -80,8 +80,15 @@ def insert_rows(session: Session, model: type[Base], rows: Sequence[dict[str, An
         sql += f" ON CONFLICT ({', '.join(conflict)}) DO NOTHING"
     if returning:
         sql += f" RETURNING {', '.join(returning)}"
-    result = session.connection().exec_driver_sql(sql, tuple(arrays))
-    return [tuple(r) for r in result] if returning else []
+    return _pg_execute(session, sql, arrays, fetch=bool(returning))
+
+
+def _pg_execute(session: Session, sql: str, params: list[Any], *, fetch: bool) -> list[tuple[Any, ...]]:
+    """Binary parameters: text arrays are not escaped character by character (profiled hot spot)."""
+    raw: Any = session.connection().connection.dbapi_connection
+    with raw.cursor() as cur:
+        cur.execute(sql, params, binary=True)
+        return [tuple(r) for r in cur.fetchall()] if fetch else []
 
 
 def next_ids(session: Session, model: type[Base], n: int) -> list[int] | None:
@@ -101,6 +108,6 @@ def set_column(session: Session, model: type[Base], column: str, pairs: Sequence
     if not _is_pg(session):
         session.execute(update(model), [{"id": k, column: v} for k, v in pairs])
         return
-    session.connection().exec_driver_sql(
-        f"UPDATE {table.name} AS t SET {column} = v.val FROM unnest(%s::bigint[], %s::bigint[]) AS v(id, val) "
-        f"WHERE t.id = v.id", ([k for k, _ in pairs], [v for _, v in pairs]))
+    _pg_execute(session, f"UPDATE {table.name} AS t SET {column} = v.val "
+                         f"FROM unnest(%s::bigint[], %s::bigint[]) AS v(id, val) WHERE t.id = v.id",
+                [[k for k, _ in pairs], [v for _, v in pairs]], fetch=False)

@@ -113,12 +113,16 @@ def _locate(session: Session, signals: list[tuple[int, SignalIn]],
 
 
 def _existing_ids(session: Session, signals: list[SignalIn]) -> set[tuple[str, str]]:
-    ext = sorted({s.external_id for s in signals})
+    """Per source, so the look-up uses the (source, external_id) unique index."""
+    by_source: dict[str, list[str]] = defaultdict(list)
+    for s in signals:
+        by_source[s.source].append(s.external_id)
     seen: set[tuple[str, str]] = set()
-    for i in range(0, len(ext), 1000):
-        seen.update((src, eid) for src, eid in session.execute(
-            select(WarningSignal.source, WarningSignal.external_id)
-            .where(WarningSignal.external_id.in_(ext[i:i + 1000]))))
+    for source, ids in by_source.items():
+        ext = sorted(set(ids))
+        for i in range(0, len(ext), 1000):
+            seen.update((source, eid) for eid in session.scalars(select(WarningSignal.external_id).where(
+                WarningSignal.source == source, WarningSignal.external_id.in_(ext[i:i + 1000]))))
     return seen
 
 

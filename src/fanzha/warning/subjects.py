@@ -7,10 +7,10 @@ because it changes a few times a year.
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from fanzha.areas.models import Area
@@ -36,18 +36,22 @@ class AreaInfo:
     path: str
 
 
-_AREA_TTL_S = 60.0
-_area_cache: dict[str, tuple[float, dict[str, AreaInfo]]] = {}
+_area_cache: dict[tuple[Any, ...], dict[str, AreaInfo]] = {}
 
 
 def areas_index(session: Session) -> dict[str, AreaInfo]:
-    key = str(session.get_bind().engine.url) + f"#{id(session.get_bind().engine)}"
+    """The whole tree, reloaded only when its signature (row count, paths) changes."""
+    signature = tuple(session.execute(select(func.count(), func.max(Area.path), func.sum(func.length(Area.path)),
+                                             func.max(Area.name))).one())
+    key = (str(session.get_bind().engine.url), *signature)
     hit = _area_cache.get(key)
-    if hit is not None and time.monotonic() - hit[0] < _AREA_TTL_S:
-        return hit[1]
+    if hit is not None:
+        return hit
     rows = {code: AreaInfo(code, name, level, path)
             for code, name, level, path in session.execute(select(Area.code, Area.name, Area.level, Area.path))}
-    _area_cache[key] = (time.monotonic(), rows)
+    if len(_area_cache) > 16:
+        _area_cache.clear()
+    _area_cache[key] = rows
     return rows
 
 

@@ -107,13 +107,14 @@ class BatchWorker:
     """One consumer of the group; run several processes for scale-out."""
 
     def __init__(self, url: str, *, prefix: str = "fanzha:ev:", group: str = "fanzha-warning",
-                 consumer: str | None = None, batch: int = 500, claim_idle_ms: int = 30_000) -> None:
+                 consumer: str | None = None, batch: int = 500, claim_idle_ms: int = 30_000,
+                 linger_ms: int = 200) -> None:
         from fanzha.core.redis_bus import RedisStreamsBus
 
         self.bus = RedisStreamsBus(url, prefix=prefix, group=group,
                                    consumer=consumer or f"{socket.gethostname()}-{os.getpid()}",
                                    claim_idle_ms=claim_idle_ms)
-        self.batch = batch
+        self.batch, self.linger_ms = batch, linger_ms
         self.processed = 0
         for name in CONSUMED:
             self.bus.subscribe(name, lambda ev: None)  # creates the group; batches are handled below
@@ -129,11 +130,23 @@ class BatchWorker:
         self.processed += len(messages)
         return len(messages)
 
-    def poll(self, *, block_ms: int = 1000) -> int:
+    def _read(self, count: int, block_ms: int) -> list[tuple[str, str, dict[str, str]]]:
         streams = {self.bus.stream(n): ">" for n in CONSUMED}
         resp: Any = self.bus.redis.xreadgroup(self.bus.group, self.bus.consumer, streams,  # type: ignore[arg-type]
-                                              count=self.batch, block=block_ms) or []
-        return self._process([(stream, mid, f) for stream, msgs in resp for mid, f in msgs])
+                                              count=count, block=block_ms) or []
+        return [(stream, mid, f) for stream, msgs in resp for mid, f in msgs]
+
+    def poll(self, *, block_ms: int = 1000) -> int:
+        """Read a batch; under a trickle, wait up to `linger_ms` to fill it, since each
+        transaction has a fixed cost (look-ups, audit head lock) worth sharing."""
+        messages = self._read(self.batch, block_ms)
+        until = time.monotonic() + self.linger_ms / 1000
+        while messages and len(messages) < self.batch and time.monotonic() < until:
+            more = self._read(self.batch - len(messages), max(int((until - time.monotonic()) * 1000), 1))
+            if not more:
+                break
+            messages += more
+        return self._process(messages)
 
     def claim_stale(self) -> int:
         handled = 0

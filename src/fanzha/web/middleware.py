@@ -9,6 +9,7 @@ from fastapi import Request, Response
 from starlette.middleware.base import BaseHTTPMiddleware
 
 from fanzha.audit.service import request_id_var
+from fanzha.core.settings import get_settings
 
 log = structlog.get_logger("fanzha.http")
 
@@ -42,6 +43,8 @@ class RequestContext(BaseHTTPMiddleware):
         response.headers["Server-Timing"] = f"app;dur={elapsed_ms:.1f}"
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
+        if get_settings().cookie_secure:  # served over HTTPS: browsers must never fall back to HTTP
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
         if request.url.path != "/healthz":
             log.info("request", method=request.method, path=request.url.path, status=response.status_code,
                      ms=round(elapsed_ms, 1), request_id=rid)

@@ -23,6 +23,8 @@ API_ROUTERS = [
     "fanzha.warning.api:router",
     "fanzha.outreach.api:router",
     "fanzha.stats.api:router",
+    "fanzha.detect.api:router",
+    "fanzha.detect.api:public_router",
 ]
 
 PAGE_ROUTERS = [

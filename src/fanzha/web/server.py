@@ -17,7 +17,9 @@ log = structlog.get_logger("fanzha.server")
 BACKGROUND_JOBS: list[str] = [
     "fanzha.warning.sla:timer_loop",
     "fanzha.warning.worker:bus_loop",
+    "fanzha.cases.sightings:subscribe_loop",
     "fanzha.risk.freeze:run_clock",
+    "fanzha.stats.warmup:run",
 ]
 
 

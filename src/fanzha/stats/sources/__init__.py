@@ -15,11 +15,14 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, FromClause, func, inspect, select
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import QueryableAttribute, Session
 from sqlalchemy.sql.expression import FunctionElement
 from sqlalchemy.types import Float
 
 from fanzha.core.clock import as_utc
+
+# A mapped attribute (Person.area_path) or any SQL expression over the source's tables.
+Column = ColumnElement[Any] | QueryableAttribute[Any]
 
 
 @dataclass(frozen=True)
@@ -29,9 +32,9 @@ class Facts:
     name: str
     name_zh: str
     table: FromClause
-    area_path: ColumnElement[str]
-    at: ColumnElement[Any] | None
-    columns: dict[str, ColumnElement[Any]] = field(default_factory=dict)
+    area_path: Column
+    at: Column | None
+    columns: dict[str, Column] = field(default_factory=dict)
     at_is_date: bool = False
     # Rows that do not count at all (a report declined as not a fraud case).
     where: ColumnElement[bool] | None = None
@@ -40,7 +43,7 @@ class Facts:
     def filters(self) -> list[ColumnElement[bool]]:
         return [self.where] if self.where is not None else []
 
-    def col(self, name: str) -> ColumnElement[Any]:
+    def col(self, name: str) -> Column:
         try:
             return self.columns[name]
         except KeyError:

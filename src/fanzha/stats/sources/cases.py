@@ -14,7 +14,8 @@ SOLVED = (CaseStatus.SOLVED.value, CaseStatus.PROSECUTED.value)
 
 def cases() -> Facts:
     return Facts(
-        name="cases", name_zh="案件", table=Case.__table__.outerjoin(Person.__table__, Case.victim_person_id == Person.id),
+        name="cases", name_zh="案件",
+        table=Case.__table__.outerjoin(Person.__table__, Case.victim_person_id == Person.id),
         area_path=Case.area_path, at=Case.reported_at, where=Case.status != CaseStatus.DECLINED.value,
         columns={
             "loss_fen": Case.loss_fen, "recovered_fen": Case.recovered_fen, "type_code": Case.type_code,

@@ -28,10 +28,12 @@ def instructions() -> Facts:
 
 
 def deadlines() -> Facts:
-    """Each SLA step of each instruction, dated by when it fell due."""
+    """Each SLA step of each instruction, dated by when it fell due. The warning domain marks a
+    step met when the instruction reaches it (closing meets every remaining step) and fires it
+    (escalates) when it falls due unmet, so `fired_at` is the miss."""
     D = WarningDeadline
     return Facts(
         name="sla", name_zh="预警处置时限", table=D.__table__.join(W.__table__, D.warning_id == W.id),
         area_path=W.area_path, at=D.due_at,
-        columns={"met_at": D.met_at, "due_at": D.due_at, "step": D.step, "tier": D.tier},
+        columns={"met_at": D.met_at, "due_at": D.due_at, "fired_at": D.fired_at, "step": D.step, "tier": D.tier},
     )
