@@ -211,6 +211,19 @@ def demo(
         server.serve(host=host, port=port)
 
 
+@app.command("bench", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+def bench(ctx: typer.Context, name: Annotated[str, typer.Argument(help="warnings / risk / detect / cases / report …")]) -> None:
+    """运行 bench/ 下的性能基准（源码目录中）/ run a benchmark script from bench/."""
+    import os
+
+    root = Path(__file__).resolve().parents[2] / "bench"
+    script = root / f"{name}.py"
+    if not script.is_file():
+        known = ", ".join(sorted(p.stem for p in root.glob("*.py"))) if root.is_dir() else "无 / none"
+        raise FanzhaError(f"没有名为 {name} 的基准，可用：{known}", f"no benchmark {name!r}; available: {known}")
+    os.execv(sys.executable, [sys.executable, str(script), *ctx.args])
+
+
 def main() -> None:
     _mount_subcommands()
     try:
