@@ -31,7 +31,7 @@ PASSWORD = "Fanzha@2026"  # fanzha.sim.seed.DEMO_PASSWORD
 LAUNCH_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                "--disable-background-networking", "--disable-component-update", "--disable-sync",
                "--lang=zh-CN"]
-START_TIMEOUT_S = 120
+START_TIMEOUT_S = 300  # seeding takes ~20 s on a quiet machine; shared CI machines are not quiet
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -185,3 +185,15 @@ def login(page: Page, username: str, password: str = PASSWORD) -> None:
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
     page.wait_for_url(lambda u: "/login" not in u, timeout=30_000)
+
+
+def new_high_warning(live_server: LiveServer, *, person_id: int) -> int:
+    """A bank hold on a resident, sent in as a warning source would (graded 高: money can still move)."""
+    from datetime import UTC, datetime
+
+    r = live_server.api("analyst").post("/api/v1/warnings", json={
+        "source": "bank", "external_id": f"BT-{datetime.now(UTC):%H%M%S%f}",
+        "occurred_at": datetime.now(UTC).isoformat(), "person_id": person_id, "decision": "hold",
+        "type_code": "F05", "amount_fen": 5_000_000, "flags": ["money_movement", "safe_account"]})
+    assert r.status_code == 201, r.text
+    return int(r.json()["items"][0]["warning_id"])

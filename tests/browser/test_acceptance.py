@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from datetime import UTC, datetime
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import LiveServer, Screens
+from tests.browser.conftest import LiveServer, Screens, new_high_warning
 
 
 def luhn_card(prefix: str, rng: random.Random) -> str:
@@ -26,16 +25,9 @@ def _area_of(live_server: LiveServer, username: str) -> str:
 
 
 def _new_high_warning(live_server: LiveServer, *, area_code: str) -> int:
-    """A bank hold on a resident of `area_code`, sent in as a warning source would (graded 高)."""
     api = live_server.api("analyst")
     person = api.get("/api/v1/people", params={"area_code": area_code, "limit": 1}).json()["items"][0]
-    ext = f"ACC-{datetime.now(UTC):%H%M%S%f}"
-    r = api.post("/api/v1/warnings", json={
-        "source": "bank", "external_id": ext, "occurred_at": datetime.now(UTC).isoformat(),
-        "person_id": person["id"], "decision": "hold", "type_code": "F05", "amount_fen": 5_000_000,
-        "flags": ["money_movement", "safe_account"]})
-    assert r.status_code == 201, r.text
-    return int(r.json()["items"][0]["warning_id"])
+    return new_high_warning(live_server, person_id=int(person["id"]))
 
 
 def test_analyst_processes_a_high_warning_from_queue_to_closed(open_as: Callable[..., Page], live_server: LiveServer,

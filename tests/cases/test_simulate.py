@@ -41,11 +41,11 @@ def test_only_attempts_that_lost_money_become_cases_with_ring_infrastructure() -
 
 
 def test_demo_seed_writes_cases_flows_links_and_gangs(session) -> None:  # type: ignore[no-untyped-def]
-    ctx = _ctx(days=12, residents=1500)
+    ctx = _ctx(days=8, residents=1500)
     seed_county(session, ctx.county, with_users=False)
     seed(session, ctx)
     n_cases = session.scalar(select(func.count()).select_from(Case)) or 0
-    assert n_cases == len(build_cases(ctx)) > 20
+    assert n_cases == len(build_cases(ctx)) > 15
     assert session.scalar(select(func.count()).select_from(MoneyFlow).where(MoneyFlow.source == "statement"))
     assert session.scalar(select(func.count()).select_from(CaseLink))
     assert gangs.ranked(session, actor=SYSTEM)

@@ -12,9 +12,10 @@ from fanzha.detect.evaluation import evaluate_realistic
 from fanzha.detect.generator import generate
 from fanzha.detect.model import DEFAULT_MODEL_PATH
 
-# Measured (docs/detect.md): F1 0.874, evasion recall 0.906, hard-negative FPR 0.045, type accuracy
-# 0.928, spam-80w FPR 0.0053. Issue targets F1 0.95 / hard-negative FPR 0.03 are not met yet.
-FLOORS = {"f1": 0.86, "evasion": 0.87, "hn_fpr": 0.06, "type": 0.90, "spam_fpr": 0.01}
+# Measured (docs/detect.md, second round): F1 0.974, evasion recall 0.938, hard-negative FPR 0.0, type
+# accuracy 0.946. This set was used for development (lexicon/generator choices); the clean figures are
+# those of tests/detect/data/holdout.jsonl (test_holdout.py).
+FLOORS = {"f1": 0.96, "evasion": 0.90, "hn_fpr": 0.02, "type": 0.92, "spam_fpr": 0.01}
 
 
 @pytest.fixture(scope="module")

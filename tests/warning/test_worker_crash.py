@@ -23,7 +23,7 @@ from tests.factories import make_person, make_tree
 from tests.warning.helpers import signal as make_signal
 
 REDIS_URL = os.environ.get("FANZHA_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-N = 4000
+N = 1000
 
 
 def _redis_or_skip() -> object:
@@ -43,7 +43,7 @@ def _spawn(url: str, prefix: str, name: str, tmp: Path) -> subprocess.Popen[byte
     # Same as `fanzha worker …`, without loading every other domain's CLI.
     return subprocess.Popen([sys.executable, "-c", "from fanzha.warning.cli import worker_app; worker_app()",
                              "--prefix", prefix, "--consumer", name,
-                             "--batch", "100", "--claim-idle-ms", "500", "--no-timer"],
+                             "--batch", "50", "--claim-idle-ms", "500", "--no-timer"],
                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 
@@ -66,9 +66,13 @@ def test_worker_killed_mid_stream_every_instruction_lands_exactly_once(database:
         make_tree(s)
         people = [make_person(s, area_code="G111").id for _ in range(20)]
     prefix = f"fztest:{uuid.uuid4().hex[:8]}:"
+    t00 = time.monotonic()
     signals = [make_signal(person_id=people[i % 20], external_id=f"K-{i}", counterpart=f"1710{i:07d}")
                for i in range(N)]
+    print("built", time.monotonic() - t00)
     worker.publish_signals(REDIS_URL, signals, prefix=prefix)
+    t0 = time.monotonic()
+    print("published", time.monotonic())
     first = _spawn(url, prefix, "doomed", tmp_path)
     second = None
     try:
@@ -78,12 +82,12 @@ def test_worker_killed_mid_stream_every_instruction_lands_exactly_once(database:
         first.send_signal(signal.SIGKILL)
         first.wait(10)
         killed_at = _counts(database)[0]
-        print("killed at", killed_at, time.monotonic() - deadline + 60)
+        print("killed", killed_at, time.monotonic() - t0)
         assert 0 < killed_at < N, f"the kill should land mid-stream: {first.stderr.read()[-3000:]!r}"  # type: ignore[union-attr]
         second = _spawn(url, prefix, "survivor", tmp_path)
         while _counts(database)[0] < N and time.monotonic() < deadline:
             time.sleep(0.1)
-        print("done", time.monotonic() - deadline + 60)
+        print("done", time.monotonic() - t0)
         time.sleep(1.0)  # let the survivor finish acknowledging
         assert _counts(database) == (N, N, N)
         backlog = worker.BatchWorker(REDIS_URL, prefix=prefix).backlog()

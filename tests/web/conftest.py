@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from fanzha.core.db import Database
@@ -44,11 +46,27 @@ def world(database: Database) -> World:
     return make_world(database)
 
 
-@pytest.fixture
-def as_user(world: World):  # type: ignore[no-untyped-def]
+@pytest.fixture(scope="session")
+def app() -> FastAPI:
+    """One app for the whole run: it holds no per-test state (database, settings and rate limits are
+    looked up per request), and building it imports every domain."""
     from fanzha.web.app import create_app
 
+    return create_app()
+
+
+@pytest.fixture
+def as_user(world: World, app: FastAPI) -> Callable[[str], Browser]:
     def login(username: str) -> Browser:
-        return Browser(TestClient(create_app(), raise_server_exceptions=False), username)
+        return Browser(TestClient(app, raise_server_exceptions=False), username)
 
     return login
+
+
+@pytest.fixture
+def public(app: FastAPI) -> TestClient:
+    """An anonymous client for pages that never touch the database (input checks, static content)."""
+    from fanzha.web import ratelimit
+
+    ratelimit.reset_limiter()
+    return TestClient(app, raise_server_exceptions=False)

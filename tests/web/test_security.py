@@ -5,16 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from fanzha.core.settings import get_settings
-from fanzha.web.app import create_app
 from tests.factories import PASSWORD, World
 from tests.web.conftest import Browser
 
 
-def test_every_response_carries_security_headers(world: World) -> None:
-    client = TestClient(create_app())
+def test_every_response_carries_security_headers(public: TestClient) -> None:
+    client = public
     for url in ("/login", "/check", "/api/v1/openapi.json", "/static/app.css"):
         headers = client.get(url).headers
         assert headers["X-Content-Type-Options"] == "nosniff", url
@@ -25,8 +25,8 @@ def test_every_response_carries_security_headers(world: World) -> None:
         assert "Strict-Transport-Security" not in headers, url  # plain HTTP unless cookies are secure
 
 
-def test_session_cookie_is_httponly_and_samesite(world: World) -> None:
-    r = TestClient(create_app()).post("/login", data={"username": "analyst", "password": PASSWORD},
+def test_session_cookie_is_httponly_and_samesite(world: World, app: FastAPI) -> None:
+    r = TestClient(app).post("/login", data={"username": "analyst", "password": PASSWORD},
                                       follow_redirects=False)
     cookie = r.headers["set-cookie"].lower()
     assert r.status_code == 303
@@ -34,11 +34,11 @@ def test_session_cookie_is_httponly_and_samesite(world: World) -> None:
     assert "secure" not in cookie
 
 
-def test_cookie_is_secure_when_configured(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cookie_is_secure_when_configured(world: World, app: FastAPI, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("FANZHA_COOKIE_SECURE", "true")
     get_settings.cache_clear()
     try:
-        r = TestClient(create_app()).post("/login", data={"username": "analyst", "password": PASSWORD},
+        r = TestClient(app).post("/login", data={"username": "analyst", "password": PASSWORD},
                                           follow_redirects=False)
         assert "; secure" in r.headers["set-cookie"].lower()
         assert r.headers["Strict-Transport-Security"] == "max-age=31536000"
@@ -68,8 +68,8 @@ def test_logout_ends_the_session(as_user: Callable[[str], Browser]) -> None:
     assert r.status_code == 303 and r.headers["location"].startswith("/login")  # type: ignore[attr-defined]
 
 
-def test_missing_page_is_a_chinese_page_for_browsers_and_json_for_the_api(world: World) -> None:
-    client = TestClient(create_app())
+def test_missing_page_is_a_chinese_page_for_browsers_and_json_for_the_api(public: TestClient) -> None:
+    client = public
     page = client.get("/no-such-page", headers={"Accept": "text/html"})
     assert page.status_code == 404 and "页面或资源不存在" in page.text
     api = client.get("/api/v1/no-such-thing")

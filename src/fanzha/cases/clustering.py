@@ -19,6 +19,7 @@ from scipy.sparse.csgraph import connected_components
 from sklearn.metrics import adjusted_rand_score
 
 SPLIT_FROM = 6  # components at least this large are checked for thin bridges
+DENSE = 0.9  # a component this close to a clique has no thin bridge to cut: kept whole, no Louvain
 RESOLUTION = 0.6  # below 1: prefer keeping a gang whole over splitting on a sparse inside
 
 
@@ -30,7 +31,9 @@ def communities(n: int, left: NDArray[np.int64], right: NDArray[np.int64], score
     n_comp, found = connected_components(adj, directed=False)
     labels: NDArray[np.int64] = np.asarray(found, dtype=np.int64)
     sizes = np.bincount(labels, minlength=n_comp)
-    big = np.flatnonzero(sizes >= SPLIT_FROM)
+    edges = np.bincount(labels[left], minlength=n_comp)
+    density = edges / np.maximum(sizes * (sizes - 1) / 2, 1)
+    big = np.flatnonzero((sizes >= SPLIT_FROM) & (density < DENSE))
     if len(big) == 0 or not split:
         return labels
     next_label = n_comp

@@ -4,8 +4,10 @@ Personal numbers appear masked, as everywhere else."""
 from __future__ import annotations
 
 import io
+from typing import Any
 
 from docx import Document
+from docx.document import Document as DocxDocument
 from docx.shared import Pt
 from sqlalchemy.orm import Session
 
@@ -19,6 +21,14 @@ from fanzha.core.rbac import Principal
 
 def _yuan(fen: int) -> str:
     return f"{fen / 100:,.2f} 元"
+
+
+def _grid(doc: DocxDocument, headers: tuple[str, ...]) -> Any:  # python-docx's Table is partly untyped
+    table = doc.add_table(rows=1, cols=len(headers))
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, headers, strict=True):
+        cell.text = text
+    return table
 
 
 def case_sheet(session: Session, *, actor: Principal, case_id: int) -> tuple[str, bytes]:
@@ -45,10 +55,7 @@ def case_sheet(session: Session, *, actor: Principal, case_id: int) -> tuple[str
         cells[0].text, cells[1].text = label, value
     doc.add_heading("转账记录", level=2)
     if out.transfers:
-        t = doc.add_table(rows=1, cols=4)
-        t.style = "Table Grid"
-        for cell, text in zip(t.rows[0].cells, ("时间", "金额", "收款账户", "方式"), strict=True):
-            cell.text = text
+        t = _grid(doc, ("时间", "金额", "收款账户", "方式"))
         for tr in out.transfers:
             cells = t.add_row().cells
             cells[0].text = f"{local(tr.at):%Y-%m-%d %H:%M}" if tr.at else "不详"
@@ -57,10 +64,7 @@ def case_sheet(session: Session, *, actor: Principal, case_id: int) -> tuple[str
     else:
         doc.add_paragraph("无")
     doc.add_heading("涉案要素", level=2)
-    t = doc.add_table(rows=1, cols=4)
-    t.style = "Table Grid"
-    for cell, text in zip(t.rows[0].cells, ("类型", "值（脱敏）", "角色", "说明"), strict=True):
-        cell.text = text
+    t = _grid(doc, ("类型", "值（脱敏）", "角色", "说明"))
     for e in out.entities:
         cells = t.add_row().cells
         notes = [f"格式存疑：{e.note}"] if not e.valid else []

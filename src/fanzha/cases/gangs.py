@@ -8,7 +8,6 @@ import io
 from collections import defaultdict
 from dataclasses import dataclass
 
-import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -165,8 +164,3 @@ def evidence_csv(session: Session, *, actor: Principal, gang_id: str) -> str:
         w.writerow(["", " → ".join(ch.path), f"{ch.amount_fen / 100:.2f}", ch.victims])
     return "\ufeff" + buf.getvalue()
 
-
-def labels_for(case_ids: np.ndarray, gangs: list[GangCases]) -> dict[int, str]:
-    """Case id → gang id (cases in no gang are absent)."""
-    wanted = set(case_ids.tolist())
-    return {cid: g.gang_id for g in gangs for cid in g.case_ids if cid in wanted}

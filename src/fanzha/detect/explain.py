@@ -36,12 +36,12 @@ def cues_for(model: LinearModel, norm: Normalized, hits: list[tuple[int, int]], 
     ranked.sort()
     lexicon = model.lexicon
     code = model.classes[type_index]
-    taken: list[tuple[int, int]] = []
+    covered = bytearray(len(norm.text) + 1)  # 1 = character already explained by a stronger cue
     cues: list[Cue] = []
     for neg_weight, start, end, f in ranked:
-        if any(start < e and s < end for s, e in taken):
+        if 1 in covered[start:end]:
             continue
-        taken.append((start, end))
+        covered[start:end] = b"\x01" * (end - start)
         o_start, o_end = norm.to_original(start, end)
         lex = lexicon.get(f)
         reason = lex.reason if lex is not None else f"与“{type_name(code)}”诈骗相关的用语"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
 from fanzha.outreach.models import FRAUD_TYPES, CampaignKind, TargetGroup
 
@@ -27,6 +27,10 @@ def _codes(values: list[str]) -> list[str]:
     return sorted(set(values))
 
 
+# Fraud type codes (DESIGN §3), deduplicated and sorted; unknown codes are named in the error.
+FraudTypes = Annotated[list[str], AfterValidator(_codes)]
+
+
 class CampaignIn(BaseModel):
     kind: CampaignKind
     title: str = Field(min_length=1, max_length=120)
@@ -34,17 +38,12 @@ class CampaignIn(BaseModel):
     area_code: str = Field(min_length=1, max_length=32)
     place: str = Field(default="", max_length=120)
     target_groups: list[TargetGroup] = Field(default_factory=list)
-    fraud_types: list[str] = Field(default_factory=list)
+    fraud_types: FraudTypes = Field(default_factory=list)
     reach_people: int = Field(default=0, ge=0, le=10_000_000)
     reach_views: int = Field(default=0, ge=0, le=1_000_000_000)
     materials: str = Field(default="", max_length=2000)
     cost_yuan: Decimal = Field(default=Decimal(0), ge=0, max_digits=12, decimal_places=2)
     external_ref: str | None = Field(default=None, max_length=64)
-
-    @field_validator("fraud_types")
-    @classmethod
-    def _known_types(cls, v: list[str]) -> list[str]:
-        return _codes(v)
 
 
 class CampaignOut(BaseModel):
@@ -74,15 +73,10 @@ class VisitIn(BaseModel):
     person_id: int
     visited_on: date
     campaign_id: int | None = None
-    fraud_types: list[str] = Field(default_factory=list)
+    fraud_types: FraudTypes = Field(default_factory=list)
     app_installed_on_visit: bool = False
     app_registered_on_visit: bool = False
     note: str = Field(default="", max_length=200)
-
-    @field_validator("fraud_types")
-    @classmethod
-    def _known_types(cls, v: list[str]) -> list[str]:
-        return _codes(v)
 
 
 class VisitOut(BaseModel):

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, timedelta
+from typing import TypeVar
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from fanzha.areas import service as areas
 from fanzha.audit import service as audit
@@ -17,6 +18,7 @@ from fanzha.outreach.models import Campaign, CampaignKind, Visit
 from fanzha.outreach.schemas import CampaignIn, VisitIn
 from fanzha.people import service as people
 
+T = TypeVar("T")
 # A record may be entered up to a week ahead (a scheduled 讲座), not further.
 MAX_DAYS_AHEAD = 7
 
@@ -59,23 +61,33 @@ def get_campaign(session: Session, *, actor: Principal, campaign_id: int) -> Cam
     return campaign
 
 
+def _under(session: Session, actor: Principal, stmt: Select[T], column: InstrumentedAttribute[str],
+           area_code: str | None) -> Select[T]:
+    """Rows in the caller's jurisdiction, optionally narrowed to one area's subtree."""
+    stmt = stmt.where(actor.scope.clause(column))
+    if area_code:
+        stmt = stmt.where(column.startswith(areas.get(session, code=area_code, scope=actor.scope).path,
+                                            autoescape=True))
+    return stmt
+
+
+def _count(session: Session, stmt: Select[T]) -> int:
+    return session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+
+
 def list_campaigns(session: Session, *, actor: Principal, area_code: str | None = None,
                    kind: CampaignKind | None = None, since: date | None = None, until: date | None = None,
                    limit: int = 50, offset: int = 0) -> tuple[int, Sequence[Campaign]]:
     actor.require(Permission.OUTREACH_READ)
-    stmt = select(Campaign).where(actor.scope.clause(Campaign.area_path))
-    if area_code:
-        area = areas.get(session, code=area_code, scope=actor.scope)
-        stmt = stmt.where(Campaign.area_path.startswith(area.path, autoescape=True))
+    stmt = _under(session, actor, select(Campaign), Campaign.area_path, area_code)
     if kind:
         stmt = stmt.where(Campaign.kind == kind)
     if since:
         stmt = stmt.where(Campaign.held_on >= since)
     if until:
         stmt = stmt.where(Campaign.held_on <= until)
-    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     rows = session.scalars(stmt.order_by(Campaign.held_on.desc(), Campaign.id.desc()).limit(limit).offset(offset))
-    return total, rows.all()
+    return _count(session, stmt), rows.all()
 
 
 def record_visit(session: Session, *, actor: Principal, data: VisitIn) -> Visit:
@@ -105,15 +117,11 @@ def record_visit(session: Session, *, actor: Principal, data: VisitIn) -> Visit:
 def list_visits(session: Session, *, actor: Principal, area_code: str | None = None, person_id: int | None = None,
                 limit: int = 50, offset: int = 0) -> tuple[int, Sequence[Visit]]:
     actor.require(Permission.OUTREACH_READ)
-    stmt = select(Visit).where(actor.scope.clause(Visit.area_path))
-    if area_code:
-        area = areas.get(session, code=area_code, scope=actor.scope)
-        stmt = stmt.where(Visit.area_path.startswith(area.path, autoescape=True))
+    stmt = _under(session, actor, select(Visit), Visit.area_path, area_code)
     if person_id is not None:
         stmt = stmt.where(Visit.person_id == person_id)
-    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    return total, session.scalars(stmt.order_by(Visit.visited_on.desc(), Visit.id.desc())
-                                  .limit(limit).offset(offset)).all()
+    return _count(session, stmt), session.scalars(stmt.order_by(Visit.visited_on.desc(), Visit.id.desc())
+                                                  .limit(limit).offset(offset)).all()
 
 
 def last_visits(session: Session, *, area_path: str, since: date) -> dict[int, date]:

@@ -27,6 +27,13 @@ router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 50
 
 
+def _day(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
 def _choices() -> dict[str, Any]:
     return {"kinds": [k.value for k in CampaignKind], "groups": [g.value for g in TargetGroup],
             "fraud_types": FRAUD_TYPES}
@@ -39,7 +46,7 @@ def campaigns_page(request: Request, user: CurrentUser, session: SessionDep, kin
     kind_value = CampaignKind(kind) if kind in CampaignKind._value2member_map_ else None
     total, rows = service.list_campaigns(
         session, actor=user, area_code=area_code or None, kind=kind_value,
-        since=date.fromisoformat(since) if since else None, until=date.fromisoformat(until) if until else None,
+        since=_day(since), until=_day(until),
         limit=PAGE_SIZE, offset=(max(page_no, 1) - 1) * PAGE_SIZE)
     return page(request, user, "outreach/campaigns.html", {
         "rows": rows, "total": total, "page_no": page_no, "size": PAGE_SIZE,

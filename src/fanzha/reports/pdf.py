@@ -18,6 +18,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, TableStyle
 from reportlab.platypus import Table as RLTable
+from reportlab.platypus import paragraph as _paragraph
 from reportlab.platypus.flowables import Flowable
 
 from fanzha.core.errors import FanzhaError
@@ -26,6 +27,10 @@ from fanzha.reports.document import Chart, Document, Heading, Meta, Para, Table,
 from fanzha.reports.pdfcharts import drawing
 
 FONT = "FanzhaCJK"
+
+# reportlab's kinsoku list lacks the full-width comma, semicolon and friends, so a line could start
+# with "，" — which no 公文 does. Add them (it hangs such a character at the end of the line instead).
+_paragraph.ALL_CANNOT_START += "，；：、）》”’！？％"
 
 
 @cache

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from fanzha.areas import service as areas
@@ -87,8 +87,6 @@ def list_warnings(session: Session, *, actor: Principal, filters: Filters = Filt
                           WarningInstruction.status.in_(OPEN_STATUSES))
     total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     rank = {Level.HIGH.value: 0, Level.MEDIUM.value: 1, Level.LOW.value: 2}
-    from sqlalchemy import case
-
     order = case(rank, value=WarningInstruction.level, else_=3)
     rows = session.scalars(stmt.order_by(order, WarningInstruction.received_at.desc(), WarningInstruction.id.desc())
                            .limit(limit).offset(offset)).all()
