@@ -14,11 +14,18 @@
    residents drawn at random.
 """
 
+# ruff: noqa: E402  (the import path is fixed before the imports, see below)
 from __future__ import annotations
+
+import os
+import sys
+
+# bench/ holds a warnings.py; keep this folder off the import path so the standard library's wins.
+_here = os.path.realpath(os.path.dirname(__file__))
+sys.path[:] = [p for p in sys.path if os.path.realpath(p or ".") != _here]
 
 import argparse
 import random
-import sys
 import time
 from collections import defaultdict
 from datetime import date

@@ -206,12 +206,12 @@ def http(items: list[Any], rate: int, seconds: int, port: int) -> dict[str, floa
                                "--host", "127.0.0.1", "--port", str(port), "--no-access-log", "--log-level",
                                "warning"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        for _ in range(100):
+        for _ in range(120):
             try:
-                httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
+                httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2)
                 break
             except httpx.HTTPError:
-                time.sleep(0.2)
+                time.sleep(0.5)
         n = rate * seconds
         now = datetime.now(UTC)
         bodies = []
@@ -223,7 +223,7 @@ def http(items: list[Any], rate: int, seconds: int, port: int) -> dict[str, floa
                            "screen_sharing": t.screen_sharing, "bank_area_code": "B1"})
         return asyncio.run(_drive(port, token, bodies, rate))
     finally:
-        server.terminate()
+        server.kill()
         server.wait(timeout=10)
 
 
@@ -233,7 +233,7 @@ async def _drive(port: int, token: str, bodies: list[dict[str, Any]], rate: int)
     lat: list[float] = []
     errors: dict[int, int] = {}
     limits = httpx.Limits(max_connections=64, max_keepalive_connections=64)
-    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", limits=limits, timeout=30,
+    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", limits=limits, timeout=20,
                                  headers={"Authorization": f"Bearer {token}"}) as client:
         for warm in bodies[:20]:  # warm-up: build the scorer, open connections (not measured)
             await client.post("/api/v1/risk/transactions", json={**warm, "id": "W" + warm["id"]})
@@ -244,14 +244,18 @@ async def _drive(port: int, token: str, bodies: list[dict[str, Any]], rate: int)
             delay = due - time.perf_counter()
             if delay > 0:
                 await asyncio.sleep(delay)
-            resp = await client.post("/api/v1/risk/transactions", json=body)
+            try:
+                resp = await client.post("/api/v1/risk/transactions", json=body)
+            except httpx.HTTPError:  # overload shows up as timeouts: count them, keep going
+                errors[0] = errors.get(0, 0) + 1
+                return
             lat.append(time.perf_counter() - due)
             if resp.status_code != 201:
                 errors[resp.status_code] = errors.get(resp.status_code, 0) + 1
 
         await asyncio.gather(*(send(k, b) for k, b in enumerate(bodies)))
         wall = time.perf_counter() - start
-    return {"n": len(bodies), "achieved_per_s": len(bodies) / wall, "p50_ms": pct(lat, 0.5) * 1e3,
+    return {"n": len(bodies), "achieved_per_s": len(lat) / wall, "p50_ms": pct(lat, 0.5) * 1e3,
             "p99_ms": pct(lat, 0.99) * 1e3, "max_ms": max(lat) * 1e3, "errors": sum(errors.values()),
             "error_codes": errors}  # type: ignore[dict-item]
 
@@ -262,7 +266,7 @@ def main() -> None:
     parser.add_argument("--days", type=int, default=21)
     parser.add_argument("--naive-n", type=int, default=20_000)
     parser.add_argument("--rate", type=int, default=500)
-    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--seconds", type=int, default=2)
     parser.add_argument("--port", type=int, default=18765)
     parser.add_argument("--skip-http", action="store_true")
     parser.add_argument("--only-http", action="store_true")
@@ -281,14 +285,15 @@ def main() -> None:
     print(f"[1] in-process, {fast['n']:,} transfers (seed 1, {args.residents:,} residents, {args.days}+14 days): "
           f"{fast['per_s']:,.0f} decisions/s, p50 {fast['p50_ms']:.3f} ms, p99 {fast['p99_ms']:.3f} ms, "
           f"max {fast['max_ms']:.2f} ms")
-    print(f"    same first {args.naive_n:,}: incremental state {fast_head['per_s']:,.0f}/s p99 {fast_head['p99_ms']:.3f} ms"
+    print(f"    same first {args.naive_n:,}: incremental state {fast_head['per_s']:,.0f}/s "
+          f"p99 {fast_head['p99_ms']:.3f} ms"
           f" vs naive per-feature SQLite queries {slow['per_s']:,.0f}/s p99 {slow['p99_ms']:.3f} ms "
           f"→ {fast_head['per_s'] / slow['per_s']:.1f}x throughput")
     if not args.skip_http:
         h = http(items, args.rate, args.seconds, args.port)
         print(f"[2] HTTP loopback, open loop at {args.rate}/s for {args.seconds} s ({h['n']:,} requests, SQLite, "
               f"1 uvicorn worker): achieved {h['achieved_per_s']:,.0f}/s, p50 {h['p50_ms']:.1f} ms, "
-              f"p99 {h['p99_ms']:.1f} ms, max {h['max_ms']:.1f} ms, errors {h['errors']} {h['error_codes']}")
+              f"p99 {h['p99_ms']:.1f} ms, max {h['max_ms']:.1f} ms, errors {h['errors']} {h['error_codes']} (0 = timeout)")
     quality(1, args.residents, args.days)
     quality(2, args.residents, args.days)
 

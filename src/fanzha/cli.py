@@ -221,7 +221,8 @@ def bench(ctx: typer.Context, name: Annotated[str, typer.Argument(help="warnings
     if not script.is_file():
         known = ", ".join(sorted(p.stem for p in root.glob("*.py"))) if root.is_dir() else "无 / none"
         raise FanzhaError(f"没有名为 {name} 的基准，可用：{known}", f"no benchmark {name!r}; available: {known}")
-    os.execv(sys.executable, [sys.executable, str(script), *ctx.args])
+    # -P: bench/warnings.py would otherwise shadow the standard library module of that name.
+    os.execv(sys.executable, [sys.executable, "-P", str(script), *ctx.args])
 
 
 def main() -> None:

@@ -180,11 +180,14 @@ def open_as(browser: Browser, live_server: LiveServer) -> Iterator[Callable[...,
 
 
 def login(page: Page, username: str, password: str = PASSWORD) -> None:
+    """Through the login form, like a person. Generous waits: a loaded CI machine can take seconds
+    to hash a password."""
     page.goto("/login")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
-    page.click("button[type=submit]")
-    page.wait_for_url(lambda u: "/login" not in u, timeout=30_000)
+    with page.expect_response(lambda r: r.url.endswith("/login") and r.request.method == "POST", timeout=60_000):
+        page.click("button[type=submit]")
+    page.wait_for_url(lambda u: "/login" not in u, wait_until="domcontentloaded", timeout=60_000)
 
 
 def new_high_warning(live_server: LiveServer, *, person_id: int) -> int:

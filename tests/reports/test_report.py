@@ -139,7 +139,7 @@ def test_pdf_and_html_editions_carry_the_text_and_charts(march: Database, tmp_pa
                               check=True).stdout
     assert "工作成效" in pdf_text and "下一步工作" in pdf_text
     html = result.html.read_text(encoding="utf-8")
-    assert "echarts.min.js" in html and '"kind": "trend"' in html
+    assert "echarts.min.js" in html and 'id="chart-trend"' in html and 'id="chart-colours"' in html
     assert (tmp_path / "echarts.min.js").exists()
 
 

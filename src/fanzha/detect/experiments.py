@@ -38,13 +38,19 @@ def _tfidf(train_texts: Sequence[str], train_labels: Sequence[str], test_texts: 
     return [str(p) for p in pipe.predict(list(test_texts))]
 
 
-def taf_types(root: Path) -> str:
-    """TeleAntiFraud 8 original fraud types, stratified 20% split, seed 42; also on DESIGN codes."""
+def taf_types(root: Path, max_train: int | None = None) -> str:
+    """TeleAntiFraud 8 original fraud types, stratified 20% split, seed 42; also on DESIGN codes.
+
+    ``max_train`` bounds the run on a busy machine: both models train on the same seeded, stratified
+    sample of that many training dialogues; the test split is always the full 20%."""
     fraud = [s for s in load_teleantifraud(root) if s.code != NORMAL]
     if not fraud:
         return "teleantifraud absent: skipped"
     labels = [s.label for s in fraud]
     train, test = stratified_split(labels, 0.2, 42)
+    if max_train is not None and len(train) > max_train:
+        keep, _ = stratified_split([labels[i] for i in train], 1 - max_train / len(train), 42)
+        train = [train[i] for i in keep]
     classes = sorted(set(labels))
     tr_x, tr_y = [fraud[i].text for i in train], [labels[i] for i in train]
     te_x, te_y = [fraud[i].text for i in test], [labels[i] for i in test]

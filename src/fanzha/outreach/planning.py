@@ -97,6 +97,13 @@ def _county_model(session: Session, root: str, today: date) -> _CountyModel:
     return _CountyModel(model, grid_index, rate)
 
 
+def _member(p: Person, visited: dict[int, date]) -> dict[str, object]:
+    """What the plan shows of a resident: masked values only (the page unmasks on demand, audited)."""
+    return {"id": p.id, "name": p.name_masked, "phone": p.phone_masked or "", "age": p.age, "tags": list(p.tags),
+            "app_installed": p.app_installed, "app_registered": p.app_registered,
+            "last_visit": visited[p.id].isoformat() if p.id in visited else None}
+
+
 def visit_plan(session: Session, *, actor: Principal, grid_code: str, stops: int = DEFAULT_STOPS) -> list[PlanStop]:
     """Today's round for one grid: households by summed risk, members masked."""
     actor.require(Permission.OUTREACH_READ)
@@ -127,17 +134,12 @@ def visit_plan(session: Session, *, actor: Principal, grid_code: str, stops: int
     out = []
     for i in range(len(chosen)):
         rows = [int(j) for j in chosen.member_index[i]]
-        members = [people[j] for j in rows]
         lead = people[max(rows, key=lambda j: float(risk[j]))]
         reasons = visitplan.reasons_for(
             segment_rate=float(county.model.segment_rate[visitplan.segment_of(lead.age_band, lead.occupation)]),
             county_rate=county.county_rate, grid_factor=float(county.model.grid_factor[g]),
             app_installed=lead.app_installed, flagged=lead.id in flagged, tags=lead.tags)
-        out.append(PlanStop(order=i + 1, household=f"第 {i + 1} 户", risk=round(float(chosen.risk[i]) * 10_000, 2),
-                            reasons=reasons, persons=[{
-                                "id": p.id, "name": p.name_masked, "phone": p.phone_masked or "", "age": p.age,
-                                "tags": list(p.tags), "app_installed": p.app_installed,
-                                "app_registered": p.app_registered,
-                                "last_visit": visited[p.id].isoformat() if p.id in visited else None}
-                                for p in members]))
+        relative = float(chosen.risk[i]) / county.county_rate if county.county_rate else 0.0
+        out.append(PlanStop(order=i + 1, household=f"第 {i + 1} 户", risk=round(relative, 1), reasons=reasons,
+                            persons=[_member(people[j], visited) for j in rows]))
     return out

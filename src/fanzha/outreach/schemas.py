@@ -124,6 +124,9 @@ class Recommendation(BaseModel):
 
 
 class PlanStop(BaseModel):
+    """One household of the day's round; `risk` is its members' summed risk in multiples of the
+    county's average resident."""
+
     order: int
     household: str
     persons: list[dict[str, Any]]

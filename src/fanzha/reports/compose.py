@@ -156,7 +156,9 @@ def _practices(data: ReportData) -> list[Block]:
         if v("warnings_visited"):
             parts.append(f"对电话劝阻无效或无法联系的对象上门劝阻{say.count(v('warnings_visited'))}次")
         if v("visits"):
-            parts.append(f"网格员入户走访{say.count(v('visits'))}次，走访中当场装机{say.count(v('app_installs_on_visit'))}人")
+            installed = v("app_installs_on_visit")
+            installs = f"，走访中当场装机{say.count(installed)}人" if installed else ""
+            parts.append(f"网格员入户走访{say.count(v('visits'))}次{installs}")
         items.append("坚持电话与上门相结合，劝阻工作落到人头。" + "，".join(parts) + "。")
     if v("freezes") or v("transactions_stopped"):
         parts = []

@@ -21,8 +21,8 @@ _env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoesc
 def render(document: Document, *, echarts_src: str = "echarts.min.js") -> str:
     blocks = []
     for b in document.blocks:
-        kind = {Title: "title", Meta: "meta", Heading: "heading", Para: "para", Table: "table", Chart: "chart"}[type(b)]
-        blocks.append({"kind": kind, **asdict(b)})
+        block = {Title: "title", Meta: "meta", Heading: "heading", Para: "para", Table: "table", Chart: "chart"}[type(b)]
+        blocks.append({**asdict(b), "block": block})
     charts = {b.key: {"kind": b.kind, "data": b.data} for b in document.blocks if isinstance(b, Chart)}
     return _env.get_template("report.html").render(
         title=document.title, blocks=blocks, charts_json=json.dumps(charts, ensure_ascii=False),

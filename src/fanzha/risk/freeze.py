@@ -49,7 +49,8 @@ RESULTS: dict[FreezeStatus, set[FreezeStatus]] = {
     FreezeStatus.EXECUTED: {FreezeStatus.RELEASED},
     FreezeStatus.PARTIAL: {FreezeStatus.RELEASED},
 }
-KIND_ALIASES = {"止付": FreezeKind.STOP, "stop": FreezeKind.STOP, "冻结": FreezeKind.FREEZE, "freeze": FreezeKind.FREEZE}
+KIND_ALIASES = {"止付": FreezeKind.STOP, "stop": FreezeKind.STOP,
+                "冻结": FreezeKind.FREEZE, "freeze": FreezeKind.FREEZE}
 log = structlog.get_logger("fanzha.risk.freeze")
 
 
@@ -73,7 +74,8 @@ def create(session: Session, *, actor: Principal, data: FreezeIn) -> FreezeReque
     try:
         source = FreezeSource(data.source_type)
     except ValueError:
-        raise _field_error("source_type", "来源须为转账、预警或案件", "source_type must be transaction/warning/case") from None
+        raise _field_error("source_type", "来源须为转账、预警或案件",
+                           "source_type must be transaction/warning/case") from None
     account, amount, area_code = data.account, data.amount_fen, data.area_code
     if source is FreezeSource.TRANSACTION:
         if not data.source_id.isdigit():
@@ -88,7 +90,8 @@ def create(session: Session, *, actor: Principal, data: FreezeIn) -> FreezeReque
     try:
         account = clean_account(account)
     except ValueError:
-        raise _field_error("account", "账户号码格式不正确（16–19 位，校验位不符）", "malformed account number") from None
+        raise _field_error("account", "账户号码格式不正确（16–19 位，校验位不符）",
+                           "malformed account number") from None
     if not amount:
         raise _field_error("amount_fen", "请填写金额", "amount required")
     area = areas.get(session, code=area_code or actor.area_code or "", scope=actor.scope)

@@ -50,7 +50,8 @@ def _compile_or_422(source: str, label: str) -> RuleSet:
     try:
         return compile_rules(source, label=label)
     except RuleSyntaxError as exc:
-        raise Invalid("规则有误，未保存：" + "；".join(exc.problems[:5]), "rule set invalid: " + "; ".join(exc.problems),
+        raise Invalid("规则有误，未保存：" + "；".join(exc.problems[:5]),
+                      "rule set invalid: " + "; ".join(exc.problems),
                       fields={"source": {"message_zh": "；".join(exc.problems), "message_en": "invalid rules",
                                          "problems": exc.problems}}) from None
 
@@ -101,7 +102,8 @@ def publish(session: Session, *, actor: Principal, ruleset_id: int) -> RuleSetVe
     actor.require(Permission.RULES_WRITE)
     row = get(session, actor=actor, ruleset_id=ruleset_id)
     if row.status != RuleSetStatus.DRAFT:
-        raise TransitionNotAllowed(RULESET_STATUS_ZH[RuleSetStatus(row.status)], RULESET_STATUS_ZH[RuleSetStatus.PUBLISHED])
+        raise TransitionNotAllowed(RULESET_STATUS_ZH[RuleSetStatus(row.status)],
+                                   RULESET_STATUS_ZH[RuleSetStatus.PUBLISHED])
     if not row.backtest:
         raise Invalid("请先回测再发布", "run a backtest before publishing")
     for live in session.scalars(select(RuleSetVersion).where(RuleSetVersion.status == RuleSetStatus.PUBLISHED)):

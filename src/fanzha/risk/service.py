@@ -66,7 +66,8 @@ def find_by_external_id(session: Session, *, actor: Principal, external_id: str)
 
 
 def list_transactions(session: Session, *, actor: Principal, decision: str | None = None,
-                      pending_only: bool = False, limit: int = 50, offset: int = 0) -> tuple[int, Sequence[Transaction]]:
+                      pending_only: bool = False, limit: int = 50,
+                      offset: int = 0) -> tuple[int, Sequence[Transaction]]:
     actor.require(Permission.RISK_SCORE)
     stmt = select(Transaction).where(actor.scope.clause(Transaction.area_path))
     if decision:
@@ -92,7 +93,8 @@ def score(session: Session, *, actor: Principal, data: TransactionIn) -> tuple[T
         raise Invalid("交易时间晚于当前时间，请核对系统时钟", "occurred_at is in the future",
                       fields={"occurred_at": {"message_zh": "交易时间在未来", "message_en": "in the future"}})
     if data.occurred_at < now - MAX_AGE:
-        raise Invalid("交易时间早于 7 天前，超出实时评分窗口，请走事后核查", "occurred_at is older than the 7-day window",
+        raise Invalid("交易时间早于 7 天前，超出实时评分窗口，请走事后核查",
+                      "occurred_at is older than the 7-day window",
                       fields={"occurred_at": {"message_zh": "超过 7 天", "message_en": "older than 7 days"}})
     bank = areas.get(session, code=data.bank_area_code or actor.area_code or "", scope=actor.scope)
     person = people.find_by_phone(session, phone=data.payer.phone) if data.payer.phone else None
@@ -238,4 +240,5 @@ def resolve(session: Session, *, actor: Principal, transaction_id: int, action: 
 
 
 def report_for(session: Session, *, transaction_id: int) -> InterceptionReport | None:
-    return session.scalars(select(InterceptionReport).where(InterceptionReport.transaction_id == transaction_id)).first()
+    stmt = select(InterceptionReport).where(InterceptionReport.transaction_id == transaction_id)
+    return session.scalars(stmt).first()

@@ -116,7 +116,7 @@ def _fraud(rng: random.Random, c: _Customer, age: int, tags: tuple[str, ...], a:
     device = c.device if rng.random() < 0.9 else f"dev-{c.index}-f{seq}"
     out: list[SimTransfer] = []
     on_phone = a.type_code in PHONE_TYPES and a.channel == "电话"
-    for k, amount in enumerate(amounts):
+    for amount in amounts:
         parts = [amount]
         if split and amount >= 5_000_000:
             parts = [4_990_000 - rng.randrange(0, 50) * 1_000 for _ in range(amount // 5_000_000)]
@@ -276,7 +276,8 @@ def seed(session: Any, ctx: Any) -> None:
     decided, _ = _decide(ctx, customers=min(2_000, max(len(ctx.county.residents) // 20, 100)), hasher=hasher)
     paths = dict(session.execute(select(Area.code, Area.path)).all())
     refs = {f"SIM{ctx.seed}-{s.resident_index:07d}" for s, _, _ in decided}
-    person_ids = dict(session.execute(select(Person.external_ref, Person.id).where(Person.external_ref.in_(refs))).all())
+    person_ids = dict(session.execute(select(Person.external_ref, Person.id)
+                                      .where(Person.external_ref.in_(refs))).all())
     now = datetime.now(UTC)
     rows = []
     for s, features, v in decided:
@@ -289,7 +290,8 @@ def seed(session: Any, ctx: Any) -> None:
             action = ("cancelled" if v.decision == "verify" else "held" if v.decision == "hold" else "blocked") \
                 if s.is_fraud else "released"
         rows.append({
-            "external_id": f"SIM{ctx.seed}-{t.id}", "fingerprint": t.id, "occurred_at": t.at, "amount_fen": t.amount_fen,
+            "external_id": f"SIM{ctx.seed}-{t.id}", "fingerprint": t.id, "occurred_at": t.at,
+            "amount_fen": t.amount_fen,
             "currency": "CNY", "channel": t.channel, "payer_account_hash": t.payer,
             "payer_account_masked": mask(PIIKind.BANK_CARD, s.payer_account) or "", "payer_phone_hash": None,
             "payer_person_id": person_ids.get(f"SIM{ctx.seed}-{s.resident_index:07d}"),

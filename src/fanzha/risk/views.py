@@ -139,7 +139,8 @@ def _detail(request: Request, user: CurrentUser, session: SessionDep, transactio
             status_code: int = 200, form: dict[str, str] | None = None) -> HTMLResponse:
     tx = service.get(session, actor=user, transaction_id=transaction_id)
     freezes = [f for f in freeze.list_requests(session, actor=user, limit=500)[1]
-               if f.source_type == "transaction" and f.source_id == str(tx.id)] if user.can(Permission.FREEZE_READ) else []
+               if f.source_type == "transaction" and f.source_id == str(tx.id)] \
+        if user.can(Permission.FREEZE_READ) else []
     return _view(request, user, "transaction.html", {
         "tx": tx, "questions": default_questions(), "answers": answers or tx.checklist_answers or {},
         "errors": errors or {}, "report": service.report_for(session, transaction_id=tx.id), "freezes": freezes,
@@ -214,7 +215,8 @@ async def freeze_submit(request: Request, user: CurrentUser, session: SessionDep
     if form.get("source_type") == "transaction" and form.get("source_id", "").isdigit() and form.get("back"):
         return _detail(request, user, session, int(form["source_id"]), errors=errors, status_code=422, form=form)
     total, rows = freeze.list_requests(session, actor=user, limit=200)
-    return _view(request, user, "freezes.html", {"rows": rows, "total": total, "status": "", "on_clock": freeze.on_clock,
+    return _view(request, user, "freezes.html", {"rows": rows, "total": total, "status": "",
+                                                 "on_clock": freeze.on_clock,
                                                  "form": form, "errors": errors, "kinds": list(FreezeKind)},
                  status_code=422)
 

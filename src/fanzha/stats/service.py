@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from fanzha.areas import service as areas
 from fanzha.areas.models import Area
+from fanzha.core.errors import NotFound
 from fanzha.core.rbac import Permission, Principal
 from fanzha.stats import index, ratings
 from fanzha.stats.engine import Engine, Values
@@ -30,8 +31,10 @@ def area_for(session: Session, *, actor: Principal, code: str | None) -> Area:
     actor.require(Permission.STATS_READ)
     target = code or actor.area_code
     if target is None:  # the system principal: the tree's root
-        root = areas.list_areas(session, scope=actor.scope)[0]
-        return root
+        tree = areas.list_areas(session, scope=actor.scope)
+        if not tree:
+            raise NotFound("辖区", "Area", "(root)")
+        return tree[0]
     return areas.get(session, code=target, scope=actor.scope)
 
 
