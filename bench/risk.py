@@ -197,8 +197,13 @@ def _setup_http_db(tmp: Path) -> str:
 
 
 def http(items: list[Any], rate: int, seconds: int, port: int) -> dict[str, float]:
+    import socket
+
     import httpx
 
+    with socket.socket() as probe:  # another program on the port would answer in our place
+        if probe.connect_ex(("127.0.0.1", port)) == 0:
+            raise SystemExit(f"port {port} is already in use; pass --port")
     tmp = Path(tempfile.mkdtemp(prefix="fzbench-risk-"))
     token = _setup_http_db(tmp)
     env = {**os.environ, "FANZHA_DATA_DIR": str(tmp), "FANZHA_LOG_LEVEL": "WARNING"}
@@ -267,7 +272,7 @@ def main() -> None:
     parser.add_argument("--naive-n", type=int, default=20_000)
     parser.add_argument("--rate", type=int, default=500)
     parser.add_argument("--seconds", type=int, default=2)
-    parser.add_argument("--port", type=int, default=18765)
+    parser.add_argument("--port", type=int, default=18931)
     parser.add_argument("--skip-http", action="store_true")
     parser.add_argument("--only-http", action="store_true")
     args = parser.parse_args()
@@ -293,7 +298,8 @@ def main() -> None:
         h = http(items, args.rate, args.seconds, args.port)
         print(f"[2] HTTP loopback, open loop at {args.rate}/s for {args.seconds} s ({h['n']:,} requests, SQLite, "
               f"1 uvicorn worker): achieved {h['achieved_per_s']:,.0f}/s, p50 {h['p50_ms']:.1f} ms, "
-              f"p99 {h['p99_ms']:.1f} ms, max {h['max_ms']:.1f} ms, errors {h['errors']} {h['error_codes']} (0 = timeout)")
+              f"p99 {h['p99_ms']:.1f} ms, max {h['max_ms']:.1f} ms, "
+              f"errors {h['errors']} {h['error_codes']} (0 = timeout)")
     quality(1, args.residents, args.days)
     quality(2, args.residents, args.days)
 

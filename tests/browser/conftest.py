@@ -185,8 +185,11 @@ def login(page: Page, username: str, password: str = PASSWORD) -> None:
     page.goto("/login")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
-    with page.expect_response(lambda r: r.url.endswith("/login") and r.request.method == "POST", timeout=60_000):
+    with page.expect_response(lambda r: r.url.endswith("/login") and r.request.method == "POST",
+                              timeout=60_000) as answer:
         page.click("button[type=submit]")
+    status = answer.value.status
+    assert status == 303, f"login as {username}: HTTP {status}: {page.locator('body').inner_text()[:300]}"
     page.wait_for_url(lambda u: "/login" not in u, wait_until="domcontentloaded", timeout=60_000)
 
 

@@ -15,14 +15,16 @@ from fanzha.reports.document import Chart, Document, Heading, Meta, Para, Table,
 TEMPLATES = Path(__file__).parent / "templates"
 ECHARTS = Path(__file__).resolve().parent.parent / "web" / "static" / "echarts.min.js"
 
+# The template switches on "block"; a Chart's own `kind` (trend/pie/…) stays for the script.
+BLOCK_NAMES = {Title: "title", Meta: "meta", Heading: "heading", Para: "para", Table: "table", Chart: "chart"}
+
 _env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]))
 
 
 def render(document: Document, *, echarts_src: str = "echarts.min.js") -> str:
     blocks = []
     for b in document.blocks:
-        block = {Title: "title", Meta: "meta", Heading: "heading", Para: "para", Table: "table", Chart: "chart"}[type(b)]
-        blocks.append({**asdict(b), "block": block})
+        blocks.append({**asdict(b), "block": BLOCK_NAMES[type(b)]})
     charts = {b.key: {"kind": b.kind, "data": b.data} for b in document.blocks if isinstance(b, Chart)}
     return _env.get_template("report.html").render(
         title=document.title, blocks=blocks, charts_json=json.dumps(charts, ensure_ascii=False),

@@ -103,16 +103,14 @@ class _Parser:
         left = self.and_()
         while self.peek() == ("kw", "or"):
             self.take()
-            right, prev = self.and_(), left
-            left = lambda f, a=prev, b=right: bool(a(f)) or bool(b(f))  # noqa: E731
+            left = _either(left, self.and_())
         return left
 
     def and_(self) -> Getter:
         left = self.not_()
         while self.peek() == ("kw", "and"):
             self.take()
-            right, prev = self.not_(), left
-            left = lambda f, a=prev, b=right: bool(a(f)) and bool(b(f))  # noqa: E731
+            left = _both(left, self.not_())
         return left
 
     def not_(self) -> Getter:
@@ -172,6 +170,14 @@ class _Parser:
             self.expect(")")
             return inner
         raise RuleSyntaxError([f"此处不应出现「{value}」"])
+
+
+def _either(a: Getter, b: Getter) -> Getter:
+    return lambda f: bool(a(f)) or bool(b(f))
+
+
+def _both(a: Getter, b: Getter) -> Getter:
+    return lambda f: bool(a(f)) and bool(b(f))
 
 
 def _safe(op: Callable[[Any, Any], bool], a: Any, b: Any) -> bool:

@@ -80,8 +80,7 @@ def create(session: Session, *, actor: Principal, data: FreezeIn) -> FreezeReque
     if source is FreezeSource.TRANSACTION:
         if not data.source_id.isdigit():
             raise _field_error("source_id", "转账编号须为数字", "transaction id must be a number")
-        tx = transactions.get(session, actor=actor, transaction_id=int(data.source_id)) \
-            if actor.can(Permission.RISK_SCORE) else _tx_in_scope(session, actor, int(data.source_id))
+        tx = transactions.load_in_scope(session, actor=actor, transaction_id=int(data.source_id))
         account = account or tx.payee_account_enc
         amount = amount or tx.amount_fen
         area_code = area_code or tx.area_code
@@ -118,13 +117,6 @@ def create(session: Session, *, actor: Principal, data: FreezeIn) -> FreezeReque
         "account_hash": account_hash, "source_type": source.value, "source_id": data.source_id,
         "deadline_at": row.deadline_at.isoformat(), "area_code": area.code})
     return row
-
-
-def _tx_in_scope(session: Session, actor: Principal, tx_id: int) -> Transaction:
-    tx = session.get(Transaction, tx_id)
-    if tx is None or not actor.scope.contains(tx.area_path):
-        raise NotFound("转账记录", "Transaction", tx_id)
-    return tx
 
 
 def get(session: Session, *, actor: Principal, freeze_id: int) -> FreezeRequest:

@@ -53,6 +53,11 @@ def device_hash(device_id: str) -> str:
 
 def get(session: Session, *, actor: Principal, transaction_id: int) -> Transaction:
     actor.require(Permission.RISK_SCORE)
+    return load_in_scope(session, actor=actor, transaction_id=transaction_id)
+
+
+def load_in_scope(session: Session, *, actor: Principal, transaction_id: int) -> Transaction:
+    """The transfer if it lies in the actor's jurisdiction (callers check their own permission)."""
     tx = session.get(Transaction, transaction_id)
     if tx is None or not actor.scope.contains(tx.area_path):
         raise NotFound("转账记录", "Transaction", transaction_id)
@@ -108,6 +113,7 @@ def score(session: Session, *, actor: Principal, data: TransactionIn) -> tuple[T
         payer_age=age, payer_tags=tags, new_customer=data.payer.new_customer, on_call=data.on_call,
         screen_sharing=data.screen_sharing, remote_control=data.remote_control)
     scorer = realtime.scorer_for(session)
+    scorer.listed.check(session, payee_hash)  # warm the cache on this session, outside the lock
     with scorer.lock:
         features = scorer.features(transfer)
         verdict = evaluate(scorer.ruleset, features)

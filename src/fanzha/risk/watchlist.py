@@ -27,13 +27,18 @@ class ListedAccounts:
         self._extra.add(account_hash)
 
     def contains_account(self, account_hash: str) -> bool:
+        return self.check(None, account_hash)
+
+    def check(self, session: Session | None, account_hash: str) -> bool:
+        """Answer from the cache, else ask the risk-list domain — on the caller's session when given,
+        so a request never needs a second pooled connection (that deadlocks a busy pool)."""
         if account_hash in self._extra:
             return True
         now = time.monotonic()
         hit = self._cache.get(account_hash)
         if hit is not None and now - hit[0] < self.ttl:
             return hit[1]
-        listed = self._lookup(account_hash)
+        listed = self._lookup(session, account_hash)
         if len(self._cache) > 200_000:
             self._cache.clear()
         self._cache[account_hash] = (now, listed)
@@ -45,10 +50,12 @@ class ListedAccounts:
         else:
             self._cache.pop(account_hash, None)
 
-    def _lookup(self, account_hash: str) -> bool:
+    def _lookup(self, session: Session | None, account_hash: str) -> bool:
         try:
             from fanzha.risklists import service as risklists
         except ImportError:  # the risk-list domain is optional for the scorer
             return False
-        with Session(self.engine) as session:
+        if session is not None:
             return bool(risklists.is_account_listed(session, account_hash=account_hash))
+        with Session(self.engine) as own:
+            return bool(risklists.is_account_listed(own, account_hash=account_hash))
