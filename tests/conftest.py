@@ -37,6 +37,7 @@ def pytest_configure(config: pytest.Config) -> None:
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True, exist_ok=True)
     os.environ["FANZHA_DATA_DIR"] = str(tmp)
+    os.environ["FANZHA_AGGREGATE_CACHE_SECONDS"] = "0"  # every test sees its own data at once
     os.environ.setdefault("FANZHA_LOG_LEVEL", "INFO")
     get_settings.cache_clear()
     pii.set_keyring(pii.Keyring(b"k" * 32))

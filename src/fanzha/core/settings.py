@@ -29,6 +29,8 @@ class Settings(BaseSettings):
     session_hours: int = Field(default=12, ge=1, le=24 * 30)
     public_rate_limit_per_minute: int = Field(default=30, ge=1, le=10_000)
     timezone: str = "Asia/Shanghai"
+    # County-wide aggregates (coverage, population by group) are reused this long; 0 = off.
+    aggregate_cache_seconds: int = Field(default=300, ge=0, le=24 * 3600)
 
     @field_validator("database_url")
     @classmethod

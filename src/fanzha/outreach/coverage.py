@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from fanzha.areas import service as areas
 from fanzha.areas.models import Area, AreaLevel
+from fanzha.core import cache
 from fanzha.core.rbac import Permission, Principal
 from fanzha.outreach.models import Visit
 from fanzha.outreach.schemas import CoverageRow
@@ -49,6 +50,11 @@ def rank(tallies: dict[str, Tally], *, target_rate: float) -> list[tuple[str, Ta
 
 
 def grid_tallies(session: Session, *, actor: Principal, under_path: str) -> dict[str, Tally]:
+    key = ("outreach.grid_tallies", actor.scope.path, under_path)
+    return cache.cached(session, key, lambda: _grid_tallies_now(session, actor=actor, under_path=under_path))
+
+
+def _grid_tallies_now(session: Session, *, actor: Principal, under_path: str) -> dict[str, Tally]:
     installed = func.sum(case((Person.app_installed.is_(True), 1), else_=0))
     registered = func.sum(case((Person.app_registered.is_(True), 1), else_=0))
     rows = session.execute(

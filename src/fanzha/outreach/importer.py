@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from fanzha.areas.models import Area
 from fanzha.audit import service as audit
-from fanzha.core import clock
+from fanzha.core import cache, clock
 from fanzha.core.errors import ImportRejected, RowError
 from fanzha.core.pii import PIIKind, blind_index
 from fanzha.core.rbac import Permission, Principal
@@ -154,6 +154,7 @@ def import_app_list(session: Session, *, actor: Principal, text: str) -> ImportR
             person.app_installed, person.app_registered = installed, registered
             updated += 1
     session.flush()
+    cache.clear()
     audit.record(session, actor=actor, action="outreach.app_list.import", object_type="person", object_id="*",
                  detail={"rows": len(rows), "updated": updated})
     return ImportResult(kind="app_list", rows=len(rows), created=0, updated=updated)

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from fanzha.areas import service as areas
 from fanzha.areas.models import AreaLevel
-from fanzha.core import clock
+from fanzha.core import cache, clock
 from fanzha.core.errors import Invalid
 from fanzha.core.rbac import Permission, Principal
 from fanzha.core.scope import Scope
@@ -31,6 +31,10 @@ def county_path(path: str) -> str:
 
 
 def _group_population(session: Session, path: str) -> tuple[dict[TargetGroup, int], dict[TargetGroup, int]]:
+    return cache.cached(session, ("outreach.group_population", path), lambda: _group_population_now(session, path))
+
+
+def _group_population_now(session: Session, path: str) -> tuple[dict[TargetGroup, int], dict[TargetGroup, int]]:
     rows = session.execute(
         select(Person.age_band, Person.occupation, Person.app_installed, func.count())
         .where(Person.area_path.startswith(path, autoescape=True))
@@ -77,6 +81,11 @@ class _CountyModel:
 
 
 def _county_model(session: Session, root: str, today: date) -> _CountyModel:
+    key = ("outreach.county_model", root, today)
+    return cache.cached(session, key, lambda: _county_model_now(session, root, today))
+
+
+def _county_model_now(session: Session, root: str, today: date) -> _CountyModel:
     cells = session.execute(
         select(Person.area_code, Person.age_band, Person.occupation, func.count())
         .where(Person.area_path.startswith(root, autoescape=True))

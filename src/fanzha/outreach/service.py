@@ -11,7 +11,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from fanzha.areas import service as areas
 from fanzha.audit import service as audit
-from fanzha.core import clock
+from fanzha.core import cache, clock
 from fanzha.core.errors import Invalid, NotFound
 from fanzha.core.rbac import Permission, Principal
 from fanzha.outreach.models import Campaign, CampaignKind, Visit
@@ -106,6 +106,8 @@ def record_visit(session: Session, *, actor: Principal, data: VisitIn) -> Visit:
         person.app_installed = True
     if data.app_registered_on_visit:
         person.app_registered = True
+    if data.app_installed_on_visit or data.app_registered_on_visit:
+        cache.clear()  # coverage figures must show the install at once
     session.add(visit)
     session.flush()
     audit.record(session, actor=actor, action="outreach.visit.create", object_type="visit", object_id=visit.id,

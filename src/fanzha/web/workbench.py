@@ -13,9 +13,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
+from fanzha.core import cache
 from fanzha.core.rbac import Permission, Principal, Role
 from fanzha.people.models import Person
 from fanzha.web.nav import NavItem, visible
@@ -50,9 +51,12 @@ class Section:
 def people_section(session: Session, user: Principal) -> Section | None:
     if not user.can(Permission.PERSON_READ):
         return None
-    base = select(func.count()).select_from(Person).where(user.scope.clause(Person.area_path))
-    total = session.scalar(base) or 0
-    installed = session.scalar(base.where(Person.app_installed.is_(True))) or 0
+    def counts() -> tuple[int, int]:
+        installed_ = func.sum(case((Person.app_installed.is_(True), 1), else_=0))
+        row = session.execute(select(func.count(), installed_).where(user.scope.clause(Person.area_path))).one()
+        return int(row[0] or 0), int(row[1] or 0)
+
+    total, installed = cache.cached(session, ("workbench.people", user.scope.path), counts)
     share = f"{installed / total:.1%}" if total else "无数据"
     return Section("辖区人员", [("登记人员", f"{total:,}"), ("国家反诈App装机", f"{installed:,}"), ("装机率", share)],
                    link="/people")
