@@ -169,8 +169,21 @@ def quality(seed: int, residents: int, days: int) -> None:
         print(f"    {row['verify_at']:>9}  {row['recall']:.3f}  {row['normal_flagged']:.4f}")
 
 
-def _setup_http_db(tmp: Path) -> str:
+PG_URL = os.environ.get("FANZHA_BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+def _setup_http_db(tmp: Path, pg: bool = False) -> str:
     os.environ["FANZHA_DATA_DIR"] = str(tmp)
+    if pg:
+        from sqlalchemy import create_engine, text
+
+        schema = f"fzbench_risk_{os.getpid()}"
+        admin = create_engine(PG_URL)
+        with admin.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+            conn.execute(text(f"CREATE SCHEMA {schema}"))
+        admin.dispose()
+        os.environ["FANZHA_DATABASE_URL"] = f"{PG_URL}?options=-csearch_path%3D{schema}"
     os.environ["FANZHA_LOG_LEVEL"] = "WARNING"
     from fanzha.core.settings import get_settings
 
@@ -196,7 +209,7 @@ def _setup_http_db(tmp: Path) -> str:
     return secret
 
 
-def http(items: list[Any], rate: int, seconds: int, port: int) -> dict[str, float]:
+def http(items: list[Any], rate: int, seconds: int, port: int, pg: bool = False) -> dict[str, float]:
     import socket
 
     import httpx
@@ -205,7 +218,7 @@ def http(items: list[Any], rate: int, seconds: int, port: int) -> dict[str, floa
         if probe.connect_ex(("127.0.0.1", port)) == 0:
             raise SystemExit(f"port {port} is already in use; pass --port")
     tmp = Path(tempfile.mkdtemp(prefix="fzbench-risk-"))
-    token = _setup_http_db(tmp)
+    token = _setup_http_db(tmp, pg)
     env = {**os.environ, "FANZHA_DATA_DIR": str(tmp), "FANZHA_LOG_LEVEL": "WARNING"}
     server = subprocess.Popen([sys.executable, "-m", "uvicorn", "fanzha.web.app:create_app", "--factory",
                                "--host", "127.0.0.1", "--port", str(port), "--no-access-log", "--log-level",
@@ -275,14 +288,15 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=18931)
     parser.add_argument("--skip-http", action="store_true")
     parser.add_argument("--only-http", action="store_true")
+    parser.add_argument("--pg", action="store_true", help="HTTP part on PostgreSQL instead of a SQLite file")
     args = parser.parse_args()
     from fanzha.core import pii
 
     pii.set_keyring(pii.Keyring(b"r" * 32))
     items, listed = sim_stream(1, args.residents, args.days)
     if args.only_http:
-        h = http(items, args.rate, args.seconds, args.port)
-        print(f"[2] HTTP {args.rate}/s x {args.seconds}s: {h}")
+        h = http(items, args.rate, args.seconds, args.port, args.pg)
+        print(f"[2] HTTP {'PostgreSQL' if args.pg else 'SQLite'} {args.rate}/s x {args.seconds}s: {h}")
         return
     _, fast = in_process(items, listed)
     _, fast_head = in_process(items[:args.naive_n], listed)
@@ -295,7 +309,7 @@ def main() -> None:
           f" vs naive per-feature SQLite queries {slow['per_s']:,.0f}/s p99 {slow['p99_ms']:.3f} ms "
           f"→ {fast_head['per_s'] / slow['per_s']:.1f}x throughput")
     if not args.skip_http:
-        h = http(items, args.rate, args.seconds, args.port)
+        h = http(items, args.rate, args.seconds, args.port, args.pg)
         print(f"[2] HTTP loopback, open loop at {args.rate}/s for {args.seconds} s ({h['n']:,} requests, SQLite, "
               f"1 uvicorn worker): achieved {h['achieved_per_s']:,.0f}/s, p50 {h['p50_ms']:.1f} ms, "
               f"p99 {h['p99_ms']:.1f} ms, max {h['max_ms']:.1f} ms, "

@@ -190,7 +190,11 @@ def login(page: Page, username: str, password: str = PASSWORD) -> None:
         page.click("button[type=submit]")
     status = answer.value.status
     assert status == 303, f"login as {username}: HTTP {status}: {page.locator('body').inner_text()[:300]}"
-    page.wait_for_url(lambda u: "/login" not in u, wait_until="domcontentloaded", timeout=60_000)
+    # The signed-in layout's top bar, not a navigation event: the redirect may finish before we listen.
+    try:
+        page.locator("header.topbar").wait_for(timeout=60_000)
+    except Exception:
+        raise AssertionError(f"after login as {username}: {page.url}: {page.content()[:1500]}") from None
 
 
 def new_high_warning(live_server: LiveServer, *, person_id: int) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 from playwright.sync_api import Page, expect
@@ -28,15 +29,16 @@ def test_admin_sees_inline_errors_then_creates_a_grid_worker(page: Page, screens
     screens.shoot(page, "admin-user-errors", docs=True)
 
     grid_option = form.locator("select[name=area_code] option", has_text="网格").first
-    form.locator("input[name=username]").fill("wangwu")
+    username = f"wangwu{random.randrange(10**6)}"
+    form.locator("input[name=username]").fill(username)
     form.locator("select[name=area_code]").select_option(grid_option.get_attribute("value") or "")
     form.locator("input[name=password]").fill("Wangwu@2026")
     form.locator("button[type=submit]").click()
-    expect(page.locator(".alert.ok")).to_have_text("已创建用户 wangwu")
-    row = page.locator("tr", has_text="wangwu")
+    expect(page.locator(".alert.ok")).to_have_text(f"已创建用户 {username}")
+    row = page.locator("tr", has_text=username)
     page.once("dialog", lambda d: d.accept())
     row.locator("button:has-text('停用')").click()
-    expect(page.locator("tr", has_text="wangwu")).to_contain_text("已停用")
+    expect(page.locator("tr", has_text=username)).to_contain_text("已停用")
 
 
 def test_area_upload_shows_rejected_rows_with_reasons(page: Page, screens: Screens, tmp_path: Path) -> None:

@@ -24,14 +24,32 @@ def get_session() -> Iterator[Session]:
         yield session
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+# scope="function": commit before the response is sent. With the default ("request") the commit
+# ran after the response, so a browser following a POST-redirect-GET (login → workbench, create →
+# list) could read the database before the POST's commit and see "登录已失效" or a stale list.
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 
 def client_ip(request: Request) -> str | None:
     return request.client.host if request.client else None
 
 
-async def get_current_user(request: Request, session: SessionDep) -> Principal:
+async def csrf_form_token(request: Request) -> str | None:
+    """The CSRF token of a submitted HTML form. Async only to await the body; it touches no database,
+    so the blocking work of authentication stays in the thread pool (`get_current_user` is sync)."""
+    if request.method in ("GET", "HEAD", "OPTIONS") or request.headers.get(CSRF_HEADER):
+        return None
+    if not request.headers.get("content-type", "").startswith(
+        ("application/x-www-form-urlencoded", "multipart/form-data")
+    ):
+        return None
+    value = (await request.form()).get(CSRF_FORM_FIELD)
+    return value if isinstance(value, str) else None
+
+
+def get_current_user(
+    request: Request, session: SessionDep, form_csrf: Annotated[str | None, Depends(csrf_form_token)]
+) -> Principal:
     from fanzha.users import service as users
 
     auth = request.headers.get("Authorization", "")
@@ -40,12 +58,7 @@ async def get_current_user(request: Request, session: SessionDep) -> Principal:
         raise Unauthorized()
     user, token = users.resolve_token(session, secret=secret)
     if token.kind == "session" and request.method not in ("GET", "HEAD", "OPTIONS"):
-        sent = request.headers.get(CSRF_HEADER)
-        if sent is None and request.headers.get("content-type", "").startswith(
-            ("application/x-www-form-urlencoded", "multipart/form-data")
-        ):
-            form_value = (await request.form()).get(CSRF_FORM_FIELD)
-            sent = form_value if isinstance(form_value, str) else None
+        sent = request.headers.get(CSRF_HEADER) or form_csrf
         if sent != token.csrf_token:
             raise Forbidden("页面已过期，请刷新后重试（CSRF 校验失败）", "CSRF token missing or wrong")
     request.state.csrf_token = token.csrf_token
