@@ -33,6 +33,7 @@ def start(run_dir: Path, name: str) -> None:
     handler = logging.StreamHandler(_file)
     handler.addFilter(flog.ScrubFilter())
     logging.getLogger().addHandler(handler)
+    flog.pin()  # CLI commands invoked in-process must not re-point logging at a closed capture stream
 
 
 def remember(*values: Any) -> None:

@@ -37,7 +37,29 @@ class ScrubFilter(logging.Filter):
         return True
 
 
+class _Stderr:
+    """Looks up sys.stderr at each write, so a replaced stderr (a test runner, a daemon) is followed."""
+
+    def write(self, data: str) -> int:
+        return sys.stderr.write(data)
+
+    def flush(self) -> None:
+        sys.stderr.flush()
+
+
+_pinned = False
+
+
+def pin() -> None:
+    """Keep the current configuration: later `configure()` calls (e.g. CLI commands run inside
+    a test process) leave it alone."""
+    global _pinned
+    _pinned = True
+
+
 def configure(level: str = "INFO", json: bool = True) -> None:
+    if _pinned:
+        return
     renderer: Any = structlog.processors.JSONRenderer(ensure_ascii=False) if json else structlog.dev.ConsoleRenderer()
     structlog.configure(
         processors=[
@@ -49,10 +71,10 @@ def configure(level: str = "INFO", json: bool = True) -> None:
             renderer,
         ],
         wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level)),
-        logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
+        logger_factory=structlog.PrintLoggerFactory(file=_Stderr()),  # type: ignore[arg-type]
         cache_logger_on_first_use=False,
     )
-    handler = logging.StreamHandler(sys.stderr)
+    handler = logging.StreamHandler(_Stderr())
     handler.addFilter(ScrubFilter())
     handler.setFormatter(logging.Formatter('{"level":"%(levelname)s","logger":"%(name)s","event":"%(message)s"}'))
     root = logging.getLogger()
