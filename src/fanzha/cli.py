@@ -212,7 +212,9 @@ def demo(
 
 
 @app.command("bench", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
-def bench(ctx: typer.Context, name: Annotated[str, typer.Argument(help="warnings / risk / detect / cases / report …")]) -> None:
+def bench(
+    ctx: typer.Context, name: Annotated[str, typer.Argument(help="warnings / risk / detect / cases / report …")]
+) -> None:
     """运行 bench/ 下的性能基准（源码目录中）/ run a benchmark script from bench/."""
     import os
 
