@@ -94,12 +94,8 @@ class RedisStreamsBus:
         return handled
 
     def run(self, *, should_stop: Callable[[], bool], claim_every_s: float = 5.0) -> None:
-        last_claim = 0.0
-        while not should_stop():
-            if time.monotonic() - last_claim > claim_every_s:
-                self.claim_stale()
-                last_claim = time.monotonic()
-            self.poll()
+        consume_loop(poll=self.poll, claim_stale=self.claim_stale, should_stop=should_stop,
+                     claim_every_s=claim_every_s)
 
     def backlog(self) -> dict[str, dict[str, int]]:
         """Per stream: messages not yet delivered to the group (lag) and delivered but unacked."""
@@ -109,3 +105,15 @@ class RedisStreamsBus:
                 if group["name"] == self.group:
                     out[name] = {"lag": int(group.get("lag") or 0), "pending": int(group["pending"])}
         return out
+
+
+def consume_loop(*, poll: Callable[[], int], claim_stale: Callable[[], int], should_stop: Callable[[], bool],
+                 claim_every_s: float = 5.0) -> None:
+    """A consumer's main loop: read new messages, and now and then take over those a dead
+    consumer left unacknowledged."""
+    last_claim = 0.0
+    while not should_stop():
+        if time.monotonic() - last_claim > claim_every_s:
+            claim_stale()
+            last_claim = time.monotonic()
+        poll()

@@ -159,12 +159,10 @@ class BatchWorker:
         return handled
 
     def run(self, *, should_stop: Callable[[], bool], claim_every_s: float = 5.0) -> None:
-        last_claim = 0.0
-        while not should_stop():
-            if time.monotonic() - last_claim > claim_every_s:
-                self.claim_stale()
-                last_claim = time.monotonic()
-            self.poll()
+        from fanzha.core.redis_bus import consume_loop
+
+        consume_loop(poll=self.poll, claim_stale=self.claim_stale, should_stop=should_stop,
+                     claim_every_s=claim_every_s)
 
     def backlog(self) -> dict[str, dict[str, int]]:
         return self.bus.backlog()
