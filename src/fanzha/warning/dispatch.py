@@ -13,10 +13,9 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from fanzha.core.errors import Invalid
+from fanzha.warning import rulefile
 from fanzha.warning.models import STATUS_RANK, Channel, Level, Status
 
 DEADLINE_STEPS = (Status.ACCEPTED, Status.CALLING, Status.VISITING, Status.VERIFYING, Status.FEEDBACK)
@@ -88,14 +87,7 @@ class DispatchRules(_Strict):
 
 
 def parse_rules(text: str, *, origin: str = "dispatch.yaml") -> DispatchRules:
-    try:
-        return DispatchRules.model_validate(yaml.safe_load(text))
-    except yaml.YAMLError as exc:
-        raise Invalid(f"派发规则 {origin} 不是有效的 YAML：{exc}", f"{origin}: invalid YAML: {exc}") from None
-    except ValidationError as exc:
-        problems = [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()]
-        raise Invalid(f"派发规则 {origin} 有误：{'；'.join(problems)}", f"{origin} invalid: {'; '.join(problems)}",
-                      fields={"problems": problems}) from None
+    return rulefile.parse(text, DispatchRules, origin=origin, what_zh="派发规则")
 
 
 @lru_cache(maxsize=1)

@@ -13,10 +13,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from fanzha.core.errors import Invalid
+from fanzha.warning import rulefile
 from fanzha.warning.models import LEVEL_RANK, Level
 
 Flag = Literal["money_movement", "remote_app", "safe_account", "ongoing_call", "risky_url"]
@@ -95,15 +94,7 @@ class GradingRules(_Strict):
 
 def parse_rules(text: str, *, origin: str = "grading.yaml") -> GradingRules:
     """Validate a rules file; any problem names the file and the offending path."""
-    try:
-        data = yaml.safe_load(text)
-        return GradingRules.model_validate(data)
-    except yaml.YAMLError as exc:
-        raise Invalid(f"分级规则 {origin} 不是有效的 YAML：{exc}", f"{origin}: invalid YAML: {exc}") from None
-    except ValidationError as exc:
-        problems = [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()]
-        raise Invalid(f"分级规则 {origin} 有误：{'；'.join(problems)}", f"{origin} invalid: {'; '.join(problems)}",
-                      fields={"problems": problems}) from None
+    return rulefile.parse(text, GradingRules, origin=origin, what_zh="分级规则")
 
 
 @lru_cache(maxsize=1)
