@@ -36,8 +36,8 @@ def test_csv_import_writes_good_rows_and_reports_bad_ones_by_line(
         f"telecom,A1,{at},{pid},,,phone,17000000001,ongoing_call|remote_app\n"
         f"telecom,A1,{at},{pid},,,phone,17000000001,\n"
         f"pigeon,A2,{at},{pid},,,,,\n"
-        f"telecom,A3,{at},,,13900000000,,,\n"
-        f"app,A4,{at},,T2,13900000001,url,http://kf-123.top,risky_url\n", encoding="utf-8")
+        f"telecom,A3,{at},,,13600000000,,,\n"
+        f"app,A4,{at},,T2,13600000001,url,http://kf-123.top,risky_url\n", encoding="utf-8")
     result = CliRunner().invoke(app, ["import", str(csv)])
     assert result.exit_code == 2
     assert "新建 2，合并 0，重复 1，拒绝 2" in result.output
