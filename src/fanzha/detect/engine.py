@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
+from functools import cache, cached_property
 
 import numpy as np
+import numpy.typing as npt
 
-from fanzha.detect.entities import extract_entities
-from fanzha.detect.explain import cues_for, guess_channel, has_cue, rule_cue
+from fanzha.detect.entities import extract_entities, texts_with_url_marks, urls
+from fanzha.detect.explain import MIN_CUE_WEIGHT, cues_for, guess_channel, has_cue, rule_cue
 from fanzha.detect.labels import type_name
 from fanzha.detect.lookalike import check_host, host_of, is_suspicious_tld
 from fanzha.detect.model import LinearModel
-from fanzha.detect.normalize import Normalized, has_cjk, normalize
+from fanzha.detect.normalize import Normalized, has_cjk, normalize, normalize_many, normalized_texts
 from fanzha.detect.risklist import RiskList
+from fanzha.detect.scan import Presence
 from fanzha.detect.schemas import MAX_TEXT_CHARS, Cue, Entity, EntityKind, Flag, Verdict, built
 
 THRESHOLD = 0.5
@@ -28,7 +31,7 @@ RISK_LISTED_WEIGHT = 4.0
 # A counterpart on a 涉诈 list is evidence on its own (field practice: contact with a listed number is
 # a warning whatever the words), so the probability never drops below this floor.
 RISK_LISTED_FLOOR = 0.9
-LOOKALIKE_WEIGHT = 3.0
+LOOKALIKE_WEIGHT = 6.0
 SUSPICIOUS_TLD_WEIGHT = 1.5  # .top/.xyz/.vip… links: cheap TLDs dominate 伪基站 phishing SMS
 
 
@@ -62,6 +65,16 @@ def _input_flags(text: str, flags: list[str]) -> None:
         flags.append(Flag.NO_CHINESE.value)
 
 
+@dataclass(frozen=True)
+class Scores:
+    """Verdicts without explanations (``Detector.score_batch``): per text, the same is_fraud,
+    probability and type_code as ``Detector.detect`` gives, without cues, entities or flags."""
+
+    is_fraud: list[bool]
+    probability: list[float]
+    type_code: list[str | None]
+
+
 class Detector:
     def __init__(
         self,
@@ -75,7 +88,12 @@ class Detector:
         self.threshold = threshold
         self.max_chars = max_chars
 
-    def _prepare(self, text: str | bytes) -> tuple[Normalized, list[str], bool]:
+    @cached_property
+    def _cue_features(self) -> npt.NDArray[np.bool_]:
+        """Features that would be shown as a cue (the batch form of ``has_cue``)."""
+        return np.asarray(self.model.binary_weights) >= MIN_CUE_WEIGHT
+
+    def _raw(self, text: str | bytes) -> tuple[str, list[str], bool]:
         flags: list[str] = []
         s = _decode(text, flags)
         truncated = len(s) > self.max_chars
@@ -83,12 +101,14 @@ class Detector:
             s = s[: self.max_chars]
             flags.append(Flag.TRUNCATED.value)
         _input_flags(s, flags)
-        norm = normalize(s)
+        return s, flags, truncated
+
+    @staticmethod
+    def _normalized_flags(s: str, norm: Normalized, flags: list[str]) -> None:
         if s.strip() and not norm.text.strip():
             flags.append(Flag.EMOJI_ONLY.value)
         if norm.evasion:
             flags.append(Flag.EVASION.value)
-        return norm, flags, truncated
 
     def _rules(self, entities: list[Entity], now: datetime | None) -> tuple[float, list[Cue]]:
         boost = 0.0
@@ -110,24 +130,50 @@ class Detector:
                 cues.append(rule_cue(e, SUSPICIOUS_TLD_WEIGHT, "链接使用钓鱼短信常见的廉价域名后缀"))
         return boost, cues
 
+    @staticmethod
+    def _url_boost(text: str) -> float | None:
+        """``_rules``' boost for a normalized text when no risk list is loaded (only links count then);
+        None when no rule fires."""
+        boost: float | None = None
+        for url in urls(text):
+            host = host_of(url)
+            if check_host(host) is not None:
+                boost = (boost or 0.0) + LOOKALIKE_WEIGHT
+            elif is_suspicious_tld(host):
+                boost = (boost or 0.0) + SUSPICIOUS_TLD_WEIGHT
+        return boost
+
+    def _probability(self, binary_logit: float, boost: float, risk_listed: bool, evidence: bool) -> float:
+        p_fraud = self.model.fraud_probability(binary_logit, boost)
+        if risk_listed:
+            p_fraud = max(p_fraud, RISK_LISTED_FLOOR)
+        if not evidence:
+            p_fraud = min(p_fraud, NO_EVIDENCE_CAP)
+        return p_fraud
+
+    def _judge(
+        self, norm: Normalized, binary_logit: float, has_cue: bool, now: datetime | None
+    ) -> tuple[list[Entity], list[Cue], float]:
+        """Entities, rule cues and the fraud probability of one text (``has_cue``: some feature present
+        would be shown as a cue)."""
+        entities = extract_entities(norm)
+        boost, rule_cues = self._rules(entities, now) if entities else (0.0, [])
+        risk_listed = any(e.risk_listed for e in entities)
+        return entities, rule_cues, self._probability(binary_logit, boost, risk_listed, has_cue or bool(rule_cues))
+
     def _verdict(
         self,
         norm: Normalized,
         flags: list[str],
         truncated: bool,
-        binary_logit: float,
+        judged: tuple[list[Entity], list[Cue], float],
         t_index: int,
         hits: list[tuple[int, int]],
         id_: str | None,
-        now: datetime | None,
     ) -> Verdict:
-        entities = extract_entities(norm)
-        boost, rule_cues = self._rules(entities, now) if entities else (0.0, [])
-        p_fraud = self.model.fraud_probability(binary_logit, boost)
-        if any(e.risk_listed for e in entities):
-            p_fraud = max(p_fraud, RISK_LISTED_FLOOR)
-        if not rule_cues and not has_cue(self.model, hits):
-            p_fraud = min(p_fraud, NO_EVIDENCE_CAP)
+        """``hits``: (end, feature) of the text's features, at least the first occurrence of each
+        feature that can be a cue."""
+        entities, rule_cues, p_fraud = judged
         is_fraud = p_fraud >= self.threshold
         # Cues are only shown from 0.2 on, so they are only built from there (most texts are far below).
         cues = rule_cues + cues_for(self.model, norm, hits, t_index) if p_fraud >= CUES_SHOWN_FROM else []
@@ -140,22 +186,83 @@ class Detector:
         )  # fmt: skip
 
     def detect(self, text: str | bytes, id: str | None = None, now: datetime | None = None) -> Verdict:
-        norm, flags, truncated = self._prepare(text)
+        s, flags, truncated = self._raw(text)
+        norm = normalize(s)
+        self._normalized_flags(s, norm, flags)
         hits = self.model.hits(norm.text)
-        scores = self.model.scores([f for _, f in hits])
-        return self._verdict(norm, flags, truncated, float(scores[0]), self.model.best_type(scores), hits, id, now)
+        row = self.model.feature_index.scores_one([f for _, f in hits])
+        judged = self._judge(norm, float(row[0]), has_cue(self.model, hits), now)
+        return self._verdict(norm, flags, truncated, judged, int(np.argmax(row[1:])), hits, id)
+
+    def _types(self, presence: Presence, probabilities: list[float], from_p: float) -> dict[int, int]:
+        """Best type index of the texts whose probability reaches ``from_p`` (the others need none)."""
+        need = [i for i, p in enumerate(probabilities) if p >= from_p]
+        if not need:
+            return {}
+        best = self.model.feature_index.best_types(presence, np.array(need, dtype=np.int64))
+        return dict(zip(need, best.tolist(), strict=True))
 
     def detect_batch(
         self, texts: Sequence[str | bytes], ids: Sequence[str | None] | None = None, now: datetime | None = None
     ) -> list[Verdict]:
-        prepared = [self._prepare(t) for t in texts]
-        if not prepared:
+        """``[detect(t) for t in texts]`` (tests check equality), with normalization, feature scan and
+        scoring done once for the whole batch (normalize_many, scan.FeatureIndex); entities and cues
+        are still built text by text."""
+        raw = [self._raw(t) for t in texts]
+        if not raw:
             return []
-        scores, all_hits = self.model.scores_batch([p[0].text for p in prepared])
-        logits = scores[:, 0].tolist()
-        types = np.argmax(scores[:, 1:], axis=1).tolist()
-        ids = ids if ids is not None else [None] * len(prepared)
-        return [
-            self._verdict(norm, flags, truncated, z, t, hits, id_, now)
-            for (norm, flags, truncated), z, t, hits, id_ in zip(prepared, logits, types, all_hits, ids, strict=True)
+        norms = normalize_many([s for s, _, _ in raw])
+        for (s, flags, _), norm in zip(raw, norms, strict=True):
+            self._normalized_flags(s, norm, flags)
+        presence = self.model.feature_index.presence([n.text for n in norms])
+        logits = self.model.feature_index.logits(presence).tolist()
+        # The first occurrence of every feature that can be a cue, as (end, feature), grouped by text.
+        can_cue = self._cue_features[presence.feature]
+        offsets = np.zeros(len(raw) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(presence.text[can_cue], minlength=len(raw)), out=offsets[1:])
+        cue_hits = list(zip(presence.first_end[can_cue].tolist(), presence.feature[can_cue].tolist(), strict=True))
+        bounds = offsets.tolist()
+        judged = [
+            self._judge(norm, z, bounds[i + 1] > bounds[i], now)
+            for i, (norm, z) in enumerate(zip(norms, logits, strict=True))
         ]
+        types = self._types(presence, [j[2] for j in judged], min(self.threshold, CUES_SHOWN_FROM))
+        ids = ids if ids is not None else [None] * len(raw)
+        return [
+            self._verdict(norm, flags, truncated, j, types.get(i, 0), cue_hits[bounds[i] : bounds[i + 1]], id_)
+            for i, ((_, flags, truncated), norm, j, id_) in enumerate(zip(raw, norms, judged, ids, strict=True))
+        ]
+
+    def score_batch(self, texts: Sequence[str | bytes], now: datetime | None = None) -> Scores:
+        """is_fraud, probability and type_code of every text, equal to ``detect``'s, without building
+        cues, entities or flags (the batch path measured in bench/detect.py). With a risk list loaded,
+        entities are extracted for every text, because any of them may be listed."""
+        strings = [t.decode("utf-8", errors="replace") if isinstance(t, bytes) else t for t in texts]
+        strings = [s if len(s) <= self.max_chars else s[: self.max_chars] for s in strings]
+        if not strings:
+            return Scores([], [], [])
+        norms = normalize_many(strings) if self.risk_list else None
+        normalized = [n.text for n in norms] if norms is not None else normalized_texts(strings)
+        presence = self.model.feature_index.presence(normalized)
+        logits = self.model.feature_index.logits(presence).tolist()
+        evidence = np.zeros(len(strings), dtype=bool)
+        evidence[presence.text[self._cue_features[presence.feature]]] = True
+        has_cue = evidence.tolist()
+        if norms is not None:
+            probabilities = [self._judge(n, z, h, now)[2] for n, z, h in zip(norms, logits, has_cue, strict=True)]
+        else:  # only links can fire a rule: the common case is one call per text
+            prob = self.model.fraud_probability
+            probabilities = [
+                prob(z) if h else min(prob(z), NO_EVIDENCE_CAP) for z, h in zip(logits, has_cue, strict=True)
+            ]
+            for i in texts_with_url_marks(normalized):
+                if (url_boost := self._url_boost(normalized[i])) is not None:
+                    probabilities[i] = self._probability(logits[i], url_boost, False, True)
+        is_fraud = [p >= self.threshold for p in probabilities]
+        types = self._types(presence, probabilities, self.threshold)
+        classes = self.model.classes
+        return Scores(
+            is_fraud,
+            [round(p, 4) for p in probabilities],
+            [classes[types[i]] if f else None for i, f in enumerate(is_fraud)],
+        )

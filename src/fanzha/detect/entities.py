@@ -10,9 +10,11 @@ but never as valid entities.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from bisect import bisect_right
+from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal, InvalidOperation
 from functools import cache
+from itertools import accumulate
 from typing import Any
 
 import ahocorasick
@@ -128,6 +130,23 @@ def _urls(t: str) -> Iterator[Found]:
     for m in _URL_RE.finditer(t):
         url = m.group(0).rstrip(_URL_TRAILING)
         yield m.start(), m.start() + len(url), EntityKind.URL, url, True, None
+
+
+def texts_with_url_marks(texts: Sequence[str]) -> list[int]:
+    """Indices of the normalized texts that may hold a URL (the gate of ``_urls``, run once over the
+    joined batch: the gate cannot match across the join)."""
+    joined = "\x00".join(texts)
+    hits = [m.start() for m in _TLD_GATE_RE.finditer(joined)]
+    if not hits:
+        return []
+    starts = list(accumulate((len(t) + 1 for t in texts[:-1]), initial=0))
+    return sorted({bisect_right(starts, h) - 1 for h in hits})
+
+
+def urls(text: str) -> list[str]:
+    """The URL values ``extract_entities`` finds in a normalized text (URLs are extracted first, so
+    no other entity can take their characters)."""
+    return [found[3] for found in _urls(text)]
 
 
 def _classify_digits(digits: str) -> tuple[EntityKind, str, bool, str | None] | None:

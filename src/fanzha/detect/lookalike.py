@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import urlsplit
 
+import ahocorasick
+
 # brand label -> official registrable domains
 PROTECTED: dict[str, tuple[str, ...]] = {
     "icbc": ("icbc.com.cn", "icbc.com"), "ccb": ("ccb.com", "ccb.cn"), "abchina": ("abchina.com",),
@@ -27,6 +29,15 @@ PROTECTED: dict[str, tuple[str, ...]] = {
     "ems": ("ems.com.cn",), "95588": ("icbc.com.cn",), "95533": ("ccb.com",), "95599": ("abchina.com",),
     "95566": ("boc.cn",), "95555": ("cmbchina.com",), "etc": ("etcsd.com.cn", "chinaetc.org"),
     "yibao": ("nhsa.gov.cn",), "shebao": ("mohrss.gov.cn",), "12123": ("gab.mps.gov.cn",),
+    # Operators: fake 积分兑换 SMS copy the operator's marketing wording (which the lexicon treats as a
+    # guard), so the link is the evidence that a scammer cannot copy.
+    "10086": ("10086.cn",), "chinamobile": ("10086.cn", "chinamobile.com"),
+    "10010": ("10010.com", "chinaunicom.com.cn"), "chinaunicom": ("10010.com", "chinaunicom.com.cn"),
+    "chinatelecom": ("189.cn", "chinatelecom.com.cn"),
+    # Round four: short names phishing hosts use for banks and couriers (abc-xxx.cc for 农行, sf-xxx.top for
+    # 顺丰), matched as a whole hyphen token or sub-domain label only, never as a substring.
+    "abc": ("abchina.com",), "cmb": ("cmbchina.com",), "sf": ("sf-express.com",), "zto": ("zto.com",),
+    "yto": ("yto.net.cn",), "yunda": ("yundaex.com",), "chinapost": ("chinapost.com.cn", "ems.com.cn"),
 }  # fmt: skip
 SUSPICIOUS_TLDS = frozenset(
     [
@@ -87,7 +98,12 @@ def registrable(host: str) -> tuple[str, str]:
 
 
 def _edit_distance(a: str, b: str, limit: int = 2) -> int:
+    """Levenshtein distance, or ``limit + 1`` for any distance above ``limit``."""
     if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    # Every character kind one side lacks costs at least one edit: rejects most pairs before the
+    # O(len^2) table (measured: an unseen host took ~0.1 ms against the ~20 long brand names).
+    if len(set(a).difference(b)) > limit or len(set(b).difference(a)) > limit:
         return limit + 1
     prev = list(range(len(b) + 1))
     for i, ca in enumerate(a, 1):
@@ -104,8 +120,63 @@ def _fold(label: str) -> str:
     return label
 
 
-def _is_official(host: str, brand: str) -> bool:
-    return any(host == d or host.endswith("." + d) for d in PROTECTED[brand])
+_OFFICIAL = frozenset(d for domains in PROTECTED.values() for d in domains)
+_BRANDS = tuple(PROTECTED)
+_BRAND_ORDER = {brand: i for i, brand in enumerate(_BRANDS)}
+_BRANDS_BY_FOLD: dict[str, list[int]] = {}
+for i, brand in enumerate(_BRANDS):
+    if len(brand) >= 3:
+        _BRANDS_BY_FOLD.setdefault(_fold(brand), []).append(i)
+_SUBSTRING_BRANDS = ahocorasick.Automaton()  # brands of 4+ characters, found inside a name in one pass
+for i, brand in enumerate(_BRANDS):
+    if len(brand) >= 4:
+        _SUBSTRING_BRANDS.add_word(brand, i)
+_SUBSTRING_BRANDS.make_automaton()
+_NEAR_BRANDS: dict[int, list[tuple[int, str, int]]] = {}  # by length: brands of 5+ characters, edit limit
+for i, brand in enumerate(_BRANDS):
+    if len(brand) >= 5:
+        _NEAR_BRANDS.setdefault(len(brand), []).append((i, brand, 1 if len(brand) < 7 else 2))
+del i, brand
+
+
+def _is_official(host: str) -> bool:
+    """The host is some brand's official domain or one of its sub-domains."""
+    if host in _OFFICIAL:
+        return True
+    dot = host.find(".")
+    while dot != -1:
+        if host[dot + 1 :] in _OFFICIAL:
+            return True
+        dot = host.find(".", dot + 1)
+    return False
+
+
+def _brand_hit(host: str, name: str, tokens: list[str], sub_labels: list[str]) -> LookalikeHit | None:
+    """The first brand (in ``PROTECTED`` order) that the name copies, with the first of the four tests
+    it meets: the brand as a label/token, inside the name, within edit distance 1-2, equal after
+    homoglyph folding. Each test collects its brands at once instead of running all four per brand
+    (an unseen host took ~0.1 ms in the per-brand loop)."""
+    found: list[tuple[int, int]] = []  # (brand order, test order)
+    found += [(_BRAND_ORDER[w], 0) for w in (name, *tokens, *sub_labels) if w in _BRAND_ORDER]
+    found += [(i, 1) for _end, i in _SUBSTRING_BRANDS.iter(name)]
+    found += [
+        (i, 2)
+        for length in range(len(name) - 2, len(name) + 3)
+        for i, brand, limit in _NEAR_BRANDS.get(length, ())
+        if abs(len(name) - length) <= limit and _edit_distance(name, brand) <= limit
+    ]
+    found += [(i, 3) for i in _BRANDS_BY_FOLD.get(_fold(name), ())]
+    if not found:
+        return None
+    i, test = min(found)
+    brand = _BRANDS[i]
+    reasons = (
+        f"域名冒用“{brand}”但不是官方网站",
+        f"域名包含“{brand}”但不是官方网站",
+        f"域名与“{brand}”仅差一两个字符，疑似仿冒",
+        f"域名用形近字符仿冒“{brand}”",
+    )
+    return LookalikeHit(host, brand, reasons[test])
 
 
 @lru_cache(maxsize=8192)  # pure; phishing waves repeat the same hosts
@@ -115,19 +186,11 @@ def check_host(host: str) -> LookalikeHit | None:
     domain, name = registrable(host)
     tld = host.rsplit(".", 1)[-1]
     tokens = [t for t in name.replace("_", "-").split("-") if t]
-    for brand in PROTECTED:
-        if _is_official(host, brand):
-            return None
+    if _is_official(host):
+        return None
     sub_labels = host.split(".")[: -len(domain.split("."))]
-    for brand in PROTECTED:
-        if name == brand or brand in tokens or brand in sub_labels:
-            return LookalikeHit(host, brand, f"域名冒用“{brand}”但不是官方网站")
-        if len(brand) >= 4 and brand in name:
-            return LookalikeHit(host, brand, f"域名包含“{brand}”但不是官方网站")
-        if len(brand) >= 5 and _edit_distance(name, brand) <= (1 if len(brand) < 7 else 2):
-            return LookalikeHit(host, brand, f"域名与“{brand}”仅差一两个字符，疑似仿冒")
-        if len(brand) >= 3 and _fold(name) == _fold(brand):
-            return LookalikeHit(host, brand, f"域名用形近字符仿冒“{brand}”")
+    if (hit := _brand_hit(host, name, tokens, sub_labels)) is not None:
+        return hit
     if any(w in name for w in _GOV_WORDS) and not host.endswith(".gov.cn"):
         return LookalikeHit(host, "gov", "域名冒用政府/公安字样但不是.gov.cn官方网站")
     if tld in SUSPICIOUS_TLDS and any(w in host for w in ("login", "verify", "secure", "refund", "kefu", "lipei")):

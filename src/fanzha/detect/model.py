@@ -21,6 +21,7 @@ import numpy.typing as npt
 
 from fanzha.detect.labels import TYPE_CLASSES
 from fanzha.detect.lexicon import LexCue, lexicon_by_phrase
+from fanzha.detect.scan import FeatureIndex
 
 Array = npt.NDArray[np.float32]
 DEFAULT_MODEL_PATH = Path(__file__).resolve().parents[3] / "data" / "detect" / "model.npz"
@@ -91,6 +92,11 @@ class LinearModel:
     def binary_weights(self) -> list[float]:
         """Column 0 of the effective weights as plain floats (fast per-hit look-ups for cues)."""
         return [float(x) for x in self.effective_weights[:, 0]]
+
+    @cached_property
+    def feature_index(self) -> FeatureIndex:
+        """Integer-key index of the features for the batch path (scan.py), from the effective weights."""
+        return FeatureIndex(self.features, self.effective_weights, self.bias)
 
     @cached_property
     def feature_lengths(self) -> list[int]:

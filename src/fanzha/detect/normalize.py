@@ -14,12 +14,15 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import ahocorasick
+import numpy as np
+import numpy.typing as npt
 
 # --- step 1: the 1:1 character table -------------------------------------------------------------
 
@@ -417,3 +420,67 @@ def normalize(text: str) -> Normalized:
 
 def has_cjk(text: str) -> bool:
     return _CJK_RE.search(text) is not None
+
+
+# --- many texts at once ---------------------------------------------------------------------------
+
+# Joins for the batch string: control characters that no step above matches, replaces or removes, so a
+# join behaves like the start/end of a text for every look-around; one not in the batch is chosen.
+_JOINS = "\x00\x01\x02\x03\x04\x05\x06\x07\x08"
+
+
+@cache
+def _code_point_table() -> npt.NDArray[np.uint32] | None:
+    """Step 1's table as a code-point array (one NumPy gather instead of a dict look-up per
+    character: 0.16 vs 1.7 us per SMS); None if some entry is not one character to one."""
+    table = char_table()
+    if any(len(v) != 1 for v in table.values()):
+        return None
+    lut = np.arange(0x110000, dtype=np.uint32)
+    lut[list(table)] = [ord(v) for v in table.values()]
+    return lut
+
+
+def _translate(text: str) -> str:
+    lut = _code_point_table()
+    if lut is None:
+        return text.translate(char_table())
+    code_points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    return lut[code_points].tobytes().decode("utf-32-le", "surrogatepass")
+
+
+def _stages(texts: Sequence[str]) -> tuple[str, list[str]] | None:
+    """The joined batch after steps 1, 2, 3 and 4 (the join character first); None when every join
+    character occurs in the batch (the caller then normalizes text by text)."""
+    joined = "".join(texts)
+    join = next((c for c in _JOINS if c not in joined and ord(c) not in char_table()), None)
+    if join is None:
+        return None
+    t1 = _translate(join.join(texts))
+    t2 = _NOISE_RE.sub("", t1)
+    t3 = _NUMERAL_RUN_RE.sub(_numeral_run, t2) if _NUMERAL_RUN_RE.search(t2) else t2
+    t4, _ = _rewrite_spans(t3, _step4_spans(t3))
+    return join, [t1, t2, t3, t4]
+
+
+def normalized_texts(texts: Sequence[str]) -> list[str]:
+    """``[normalize(t).text for t in texts]``, done once over the joined batch (no span maps)."""
+    stages = _stages(texts) if texts else None
+    if stages is None:
+        return [normalize(t).text for t in texts]
+    join, joined = stages
+    return joined[3].split(join)
+
+
+def normalize_many(texts: Sequence[str]) -> list[Normalized]:
+    """``[normalize(t) for t in texts]``: the batch's character work is done once over the joined
+    texts; a text that steps 2 or 4 rewrote (it needs span maps) is normalized again on its own."""
+    stages = _stages(texts) if texts else None
+    if stages is None:
+        return [normalize(t) for t in texts]
+    join, joined = stages
+    split = [t.split(join) for t in joined]
+    return [
+        Normalized(text, t4, (), t2 != t3) if t1 == t2 and t3 == t4 else normalize(text)
+        for text, t1, t2, t3, t4 in zip(texts, *split, strict=True)
+    ]
