@@ -6,8 +6,11 @@
 
 Seeds the county once into --data-dir (default var/bench-pages; reused on later runs), then, in
 process, logs in as each demo role and requests every page without path parameters that the role
-may open. Prints median and worst server milliseconds per page, and each page's ratio to the
-login page measured in the same run (the baseline: a template render with no data).
+may open. Prints median and worst server milliseconds per page, the median CPU milliseconds of the
+process for the request (the app runs in process, so this is the server's CPU; on a loaded machine
+it stays put while wall time grows), and each page's ratio to the login page measured in the same
+run (the baseline: a template render with no data). The first request of each page is not timed
+(caches fill); --cold prints its server time too.
 """
 
 from __future__ import annotations
@@ -49,6 +52,7 @@ def main() -> None:
     parser.add_argument("--days", type=int, default=365)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--data-dir", default="var/bench-pages")
+    parser.add_argument("--cold", action="store_true", help="also print the first (untimed) request's server ms")
     args = parser.parse_args()
 
     os.environ["FANZHA_DATA_DIR"] = str(Path(args.data_dir).resolve())
@@ -67,10 +71,12 @@ def main() -> None:
     print(f"county ready ({args.residents:,} residents, {args.days} days) in {time.perf_counter() - started:.0f}s")
 
     app = create_app()
+    cpu_started, wall_started = time.process_time(), time.perf_counter()
     anon = TestClient(app)
     baseline = statistics.median(_server_ms(anon.get("/login")) for _ in range(args.repeat * 2))
     print(f"baseline /login: {baseline:.1f} ms server time\n")
-    print(f"{'role':<9} {'page':<34} {'median ms':>9} {'max ms':>8} {'× login':>8}")
+    print(f"{'role':<9} {'page':<34} {'median ms':>9} {'max ms':>8} {'cpu ms':>7} {'× login':>8}"
+          + (f" {'first ms':>9}" if args.cold else ""))
     worst: list[tuple[float, str, str]] = []
     for role in ROLES:
         client = TestClient(app)
@@ -82,11 +88,19 @@ def main() -> None:
             first = client.get(path, headers={"Accept": "text/html"}, follow_redirects=False)
             if first.status_code != 200:
                 continue
-            times = [_server_ms(client.get(path, headers={"Accept": "text/html"})) for _ in range(args.repeat)]
+            times, cpu = [], []
+            for _ in range(args.repeat):
+                c0 = time.process_time()
+                times.append(_server_ms(client.get(path, headers={"Accept": "text/html"})))
+                cpu.append((time.process_time() - c0) * 1000)
             med, top = statistics.median(times), max(times)
             worst.append((med, role, path))
             flag = "  OVER BUDGET" if med > BUDGET_MS else ""
-            print(f"{role:<9} {path:<34} {med:>9.1f} {top:>8.1f} {med / baseline:>8.1f}{flag}")
+            cold = f" {_server_ms(first):>9.1f}" if args.cold else ""
+            print(f"{role:<9} {path:<34} {med:>9.1f} {top:>8.1f} {statistics.median(cpu):>7.1f} "
+                  f"{med / baseline:>8.1f}{cold}{flag}", flush=True)
+    print(f"\nprocess CPU {time.process_time() - cpu_started:.0f} s over {time.perf_counter() - wall_started:.0f} s; "
+          f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     worst.sort(reverse=True)
     over = [w for w in worst if w[0] > BUDGET_MS]
     print(f"\n{len(worst)} role×page pairs; slowest median {worst[0][0]:.1f} ms ({worst[0][1]} {worst[0][2]}); "

@@ -9,6 +9,7 @@ from fanzha.outreach import models as outreach_models  # noqa: F401
 from fanzha.people import models as people_models
 from fanzha.risk import models as risk_models  # noqa: F401
 from fanzha.risklists import models as risklists_models  # noqa: F401
+from fanzha.stats import models as stats_models  # noqa: F401
 from fanzha.users import models as users_models
 from fanzha.warning import models as warning_models  # noqa: F401
 

@@ -138,6 +138,9 @@ def test_pdf_and_html_editions_carry_the_text_and_charts(march: Database, tmp_pa
     pdf_text = subprocess.run(["pdftotext", str(result.pdf), "-"], capture_output=True, text=True,
                               check=True).stdout
     assert "工作成效" in pdf_text and "下一步工作" in pdf_text
+    # 公文 line breaking: no line opens with a full-width comma, enumeration comma, full stop…
+    starts = [line.lstrip()[:1] for line in pdf_text.splitlines() if line.strip()]
+    assert not [c for c in starts if c in "，、。；：）》”！？％"]
     html = result.html.read_text(encoding="utf-8")
     assert "echarts.min.js" in html and 'id="chart-trend"' in html and 'id="chart-colours"' in html
     assert (tmp_path / "echarts.min.js").exists()

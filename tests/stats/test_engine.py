@@ -89,3 +89,13 @@ def test_breakdowns_and_repeat_victims(county: Session) -> None:
     assert types[0].label == "刷单返利"
     assert engine.repeat_subjects(c, MARCH, source="cases", column="victim_person_id") == 1
     assert engine.breakdown(c, Period.parse("2019-05"), "cases_by_type") is None
+
+
+def test_a_period_that_has_not_begun_reads_no_data_even_with_rows_dated_in_it(
+        county: Session, frozen_clock: object) -> None:
+    from tests.stats.builders import add_case
+
+    add_case(county, area="G111", day="2026-04-10")  # dated ahead of "now" (2 March 2026)
+    c = areas.get(county, code="C")
+    assert Engine(county).node(c, Period.parse("2026-04"), ["cases"])["cases"] is None
+    assert Engine(county).node(c, MARCH, ["cases"])["cases"] == 3

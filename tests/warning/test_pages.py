@@ -71,3 +71,47 @@ def test_workbench_lists_my_pending_instructions_with_countdown(database: Databa
     world, wid = _world_with_warning(database)
     text = world.client("officer").get("/").text
     assert "待处置预警指令" in text and f"#{wid}" in text and "剩 " in text
+
+
+def test_queue_and_handling_page_show_area_names_not_codes(database: Database) -> None:
+    world, wid = _world_with_warning(database)
+    page = world.client("officer").get("/warnings").text
+    row = page.split(f"<td>#{wid}")[1].split(f'href="/warnings/{wid}"')[0]
+    with database.session() as s:
+        from fanzha.areas.models import Area
+
+        names = {a.code: a.name for a in s.query(Area).all()}
+    assert names["G111"] in row and ">G111<" not in row
+    assert names["G111"] in world.client("officer").get(f"/warnings/{wid}").text
+    by_name = world.client("officer").get("/warnings", params={"area_code": names["V11"]}).text
+    assert f"<td>#{wid}" in by_name  # the area filter also takes a name typed in full
+    assert f"<td>#{wid}" not in world.client("officer").get("/warnings", params={"area_code": "T2"}).text
+
+
+def test_leader_supervises_a_warning_from_its_page(database: Database) -> None:
+    world, wid = _world_with_warning(database)
+    leader = world.client("leader")
+    page = leader.get(f"/warnings/{wid}").text
+    assert "带班督导" in page and "/urge" in page and "签收</button>" not in page
+    empty = leader.post(f"/warnings/{wid}/urge", data={"note": "  "})
+    assert empty.status_code == 422 and "请填写督办意见" in empty.text
+    too_long = leader.post(f"/warnings/{wid}/urge", data={"note": "快" * 201})
+    assert too_long.status_code == 422 and "最多 200 字" in too_long.text and "快" * 201 in too_long.text
+    ok = leader.post(f"/warnings/{wid}/urge", data={"note": "请 30 分钟内上门核实"}, follow_redirects=False)
+    assert ok.status_code == 303
+    assert "督办：请 30 分钟内上门核实" in leader.get(f"/warnings/{wid}").text
+    with database.session() as s:
+        from fanzha.audit.models import AuditRecord
+
+        assert s.query(AuditRecord).filter_by(action="warning.supervised", actor="leader").count() == 1
+
+
+def test_leader_supervises_from_the_supervisor_view_and_others_may_not(database: Database) -> None:
+    world, wid = _world_with_warning(database)
+    view = world.client("leader").get("/warnings/supervise", params={"staff": "0"}).text
+    assert f'action="/warnings/{wid}/urge"' in view and "改派</button>" not in view
+    r = world.client("leader").post(f"/warnings/{wid}/urge", data={"note": "抓紧", "back": "supervise"},
+                                    follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/warnings/supervise"
+    assert world.client("officer").post(f"/warnings/{wid}/urge", data={"note": "x"}).status_code == 403
+    assert world.client("analyst").post(f"/warnings/{wid}/urge", data={"note": "x"}).status_code == 403

@@ -5,8 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from sqlalchemy import select
 
+from fanzha.warning.models import RuleFileVersion
 from fanzha.web.rules_view import check_draft
+from tests.factories import World
 from tests.web.conftest import Browser
 
 GOOD_GRADING = """
@@ -54,3 +57,38 @@ def test_admin_sees_rules_in_force_and_checks_a_draft(as_user: Callable[[str], B
 
 def test_rules_page_is_for_admins_only(as_user: Callable[[str], Browser]) -> None:
     assert as_user("leader").get("/admin/rules").status_code == 403  # type: ignore[attr-defined]
+
+
+def test_admin_publishes_a_version_and_rolls_back(as_user: Callable[[str], Browser], world: World) -> None:
+    admin = as_user("admin")
+    r = admin.post("/admin/rules/publish", {"kind": "grading", "draft": GOOD_GRADING, "note": "只保留通话规则"})
+    assert r.status_code == 303  # type: ignore[attr-defined]
+    page = admin.get("/admin/rules?kind=grading&published=1").text  # type: ignore[attr-defined]
+    assert "已发布 v1" in page and "v1 · admin 发布于" in page and "只保留通话规则" in page
+    assert "money_can_move_now" not in page.split("修改并发布")[0]  # the table in force is the published one
+    admin.post("/admin/rules/publish", {"kind": "grading", "draft": GOOD_GRADING.replace("其他", "其余"),
+                                        "note": "改理由"})
+    versions = admin.get("/admin/rules?kind=grading").text  # type: ignore[attr-defined]
+    assert "回滚到此版本" in versions and "v2 · admin" in versions
+    with world.database.session() as s:
+        first = s.scalars(select(RuleFileVersion).where(RuleFileVersion.version == 1)).one().id
+    r = admin.post(f"/admin/rules/{first}/rollback", {"kind": "grading"})
+    assert r.status_code == 303  # type: ignore[attr-defined]
+    after = admin.get("/admin/rules?kind=grading").text  # type: ignore[attr-defined]
+    assert "回滚至 v1" in after and "v3 · admin" in after
+
+
+def test_publishing_a_bad_version_shows_the_problems_and_keeps_the_text(as_user: Callable[[str], Browser]) -> None:
+    admin = as_user("admin")
+    bad = GOOD_GRADING.replace("高", "特急")
+    r = admin.post("/admin/rules/publish", {"kind": "grading", "draft": bad, "note": "试一下"})
+    assert r.status_code == 422  # type: ignore[attr-defined]
+    assert "发现 1 处问题，未发布" in r.text and "特急" in r.text and 'value="试一下"' in r.text  # type: ignore[attr-defined]
+    assert "尚无在线发布的版本" in r.text  # type: ignore[attr-defined]
+    no_note = admin.post("/admin/rules/publish", {"kind": "grading", "draft": GOOD_GRADING, "note": " "})
+    assert no_note.status_code == 422 and "请填写修改说明" in no_note.text  # type: ignore[attr-defined]
+
+
+def test_only_admins_publish(as_user: Callable[[str], Browser]) -> None:
+    r = as_user("analyst").post("/admin/rules/publish", {"kind": "grading", "draft": GOOD_GRADING, "note": "x"})
+    assert r.status_code == 403  # type: ignore[attr-defined]

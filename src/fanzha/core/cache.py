@@ -22,7 +22,9 @@ _store: dict[Hashable, tuple[float, Any]] = {}
 MAX_ENTRIES = 2048
 
 
-def cached(session: Session, key: Hashable, compute: Callable[[], T]) -> T:
+def cached(session: Session, key: Hashable, compute: Callable[[], T], *, refresh: bool = False) -> T:
+    """The cached value for `key`, computed when missing or older than the TTL; `refresh=True`
+    recomputes and stores it regardless (background warm-up jobs, so requests never wait)."""
     ttl = get_settings().aggregate_cache_seconds
     if ttl <= 0:
         return compute()
@@ -30,7 +32,7 @@ def cached(session: Session, key: Hashable, compute: Callable[[], T]) -> T:
     full_key = (str(bind.engine.url), key)
     now = time.monotonic()
     hit = _store.get(full_key)
-    if hit is not None and now - hit[0] < ttl:
+    if hit is not None and now - hit[0] < ttl and not refresh:
         return hit[1]  # type: ignore[no-any-return]
     value = compute()
     with _lock:
@@ -38,6 +40,10 @@ def cached(session: Session, key: Hashable, compute: Callable[[], T]) -> T:
             _store.clear()
         _store[full_key] = (now, value)
     return value
+
+
+def ttl_seconds() -> int:
+    return get_settings().aggregate_cache_seconds
 
 
 def clear() -> None:

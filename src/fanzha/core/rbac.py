@@ -48,6 +48,7 @@ class Permission(StrEnum):
     WARNING_INGEST = "warning.ingest"
     WARNING_HANDLE = "warning.handle"
     WARNING_DISPATCH = "warning.dispatch"
+    WARNING_SUPERVISE = "warning.supervise"  # 带班督导: 督办 an instruction (DESIGN §1, leader)
     RULES_WRITE = "rules.write"
     RISK_SCORE = "risk.score"
     RISK_DECIDE = "risk.decide"
@@ -82,7 +83,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     }),
     Role.BANK_STAFF: frozenset({P.AREA_READ, P.DETECT_USE, P.RISK_SCORE, P.RISK_DECIDE, P.FREEZE_READ,
                                 P.FREEZE_WRITE, P.RISKLIST_READ}),
-    Role.LEADER: frozenset(_READ_ALL_OPERATIONAL | {P.REPORT_GENERATE, P.USER_READ, P.DETECT_USE}),
+    Role.LEADER: frozenset(_READ_ALL_OPERATIONAL | {P.REPORT_GENERATE, P.USER_READ, P.DETECT_USE,
+                                                    P.WARNING_SUPERVISE}),
     Role.CITIZEN: frozenset({P.DETECT_USE}),
     Role.ADMIN: frozenset(_READ_ALL_OPERATIONAL | {
         P.AREA_WRITE, P.USER_READ, P.USER_WRITE, P.RULES_WRITE, P.RISKLIST_WRITE, P.DETECT_USE,

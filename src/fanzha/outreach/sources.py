@@ -111,6 +111,18 @@ def recent_signals(session: Session, *, scope: Scope, since: date,
     return out
 
 
+def collapse(signals: Iterable[VictimSignal], keep: frozenset[str]) -> list[VictimSignal]:
+    """Signals counted per fewer dimensions: rows read per area and profile, summed over what `keep`
+    leaves out, equal what recent_signals(by=keep) reads (one query serves every area and view)."""
+    area, profile, day = AREA in keep, PROFILE in keep, DAY in keep
+    counts: dict[tuple[Any, ...], int] = {}
+    for s in signals:
+        key = (s.source, s.area_code if area else "", s.age_band if profile else None,
+               s.occupation if profile else None, s.fraud_type, s.on if day else None, s.defrauded)
+        counts[key] = counts.get(key, 0) + s.count
+    return [VictimSignal(k[0], k[1], None, k[2], k[3], (), k[4], k[5], k[6], n) for k, n in counts.items()]
+
+
 def flagged_persons(session: Session, *, area_path: str, since: date) -> set[int]:
     """Residents under an area with a warning or a reported loss since a day (二次被骗 risk)."""
     out: set[int] = set()

@@ -126,10 +126,13 @@ def _results(data: ReportData) -> list[Block]:
         out.append(Para(text, "（二）预警劝阻。"))
     if v("freezes") is None and v("transactions_stopped") is None:
         out.append(Para("止付冻结和可疑交易拦截数据本期无数据。", "（三）资金止付。"))
-    else:
-        out.append(Para(f"止付冻结{say.count(v('freezes'))}笔，冻结金额{say.money(v('frozen_fen'))}；"
-                        f"银行网点暂缓、拦截可疑转账{say.count(v('transactions_stopped'))}笔，"
-                        f"涉及金额{say.money(v('transactions_stopped_fen'))}。", "（三）资金止付。"))
+    else:  # each half on its own: a source with no data says so, never "无数据笔"
+        freezes = (f"止付冻结{say.count(v('freezes'))}笔，冻结金额{say.money(v('frozen_fen'))}"
+                   if v("freezes") is not None else "止付冻结本期无数据")
+        stopped = (f"银行网点暂缓、拦截可疑转账{say.count(v('transactions_stopped'))}笔，"
+                   f"涉及金额{say.money(v('transactions_stopped_fen'))}"
+                   if v("transactions_stopped") is not None else "银行网点拦截可疑转账本期无数据")
+        out.append(Para(f"{freezes}；{stopped}。", "（三）资金止付。"))
     parts = []
     if v("campaigns") is not None:
         parts.append(f"开展宣防活动{say.count(v('campaigns'))}场次{_changes(data, 'campaigns')}，"

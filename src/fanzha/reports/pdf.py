@@ -9,6 +9,7 @@ from functools import cache
 from pathlib import Path
 
 from reportlab.lib import colors
+from reportlab.lib import textsplit as _textsplit
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
@@ -30,7 +31,11 @@ FONT = "FanzhaCJK"
 
 # reportlab's kinsoku list lacks the full-width comma, semicolon and friends, so a line could start
 # with "，" — which no 公文 does. Add them (it hangs such a character at the end of the line instead).
-_paragraph.ALL_CANNOT_START += "，；：、）》”’！？％"
+# Both copies: a paragraph of one run is split by textsplit.wordSplit, a mixed one (bold lead) by
+# paragraph.cjkFragSplit, and each reads its own module's list.
+_KINSOKU = "，；：、）》”’！？％"
+_paragraph.ALL_CANNOT_START += _KINSOKU
+_textsplit.ALL_CANNOT_START += _KINSOKU
 
 
 @cache
@@ -53,6 +58,7 @@ def _styles() -> dict[str, ParagraphStyle]:
                                 spaceAfter=10),
         "meta": ParagraphStyle("meta", parent=body, firstLineIndent=0, alignment=TA_CENTER, spaceAfter=12),
         "body": body,
+        "heading": body,
         "caption": ParagraphStyle("caption", fontName=font, fontSize=12, leading=20, alignment=TA_CENTER,
                                   wordWrap="CJK", spaceBefore=6, spaceAfter=4),
         "cell": ParagraphStyle("cell", fontName=font, fontSize=9, leading=12, alignment=TA_CENTER, wordWrap="CJK"),
@@ -79,26 +85,54 @@ def write(document: Document, path: Path) -> Path:
     styles = _styles()
     story: list[Flowable] = []
     width = A4[0] - 54 * mm
+    headings: list[Flowable] = []  # a heading never ends a page: it is kept with the block after it
     for block in document.blocks:
+        if isinstance(block, Heading):
+            headings.append(Paragraph(_escape(block.text), styles["heading"]))
+            continue
+        flowable: Flowable
         if isinstance(block, Title):
-            story.append(Paragraph(_escape(block.text), styles["title"]))
+            flowable = Paragraph("<br/>".join(_escape(t) for t in _title_lines(block.text, styles["title"], width)),
+                                 styles["title"])
         elif isinstance(block, Meta):
-            story.append(Paragraph(_escape(block.text), styles["meta"]))
-        elif isinstance(block, Heading):
-            story.append(Paragraph(_escape(block.text), styles["body"]))
+            flowable = Paragraph(_escape(block.text), styles["meta"])
         elif isinstance(block, Para):
             lead = f"<b>{_escape(block.lead)}</b>" if block.lead else ""
-            story.append(Paragraph(lead + _escape(block.text), styles["body"]))
+            flowable = Paragraph(lead + _escape(block.text), styles["body"])
         elif isinstance(block, Table):
-            story.append(_table(block, styles, width))
-        elif isinstance(block, Chart):
+            flowable = _table(block, styles, width)
+        else:
+            assert isinstance(block, Chart)
             figure = drawing(block, FONT, width)
-            story.append(KeepTogether([Spacer(1, 6), figure, Paragraph(_escape(block.caption), styles["caption"])]))
+            flowable = KeepTogether([Spacer(1, 6), figure, Paragraph(_escape(block.caption), styles["caption"])])
+        story.append(KeepTogether([*headings, flowable]) if headings else flowable)
+        headings = []
+    story += headings
     path.parent.mkdir(parents=True, exist_ok=True)
     doc = SimpleDocTemplate(str(path), pagesize=A4, topMargin=37 * mm, bottomMargin=35 * mm, leftMargin=28 * mm,
                             rightMargin=26 * mm, title=document.title, author="fanzha 反诈预警劝阻平台")
     doc.build(story, onFirstPage=_page_number, onLaterPages=_page_number)
     return path
+
+
+# Where a two-line 公文 title may break: after the issuing area or the period, not inside a word.
+_TITLE_BREAKS = "县区市镇乡道年月度"
+
+
+def _title_lines(text: str, style: ParagraphStyle, width: float) -> list[str]:
+    """The title on one line, or on two balanced lines broken after an area or period word
+    ("安澜县2026年10月" / "反电信网络诈骗工作情况"), never leaving one character alone."""
+    def fits(part: str) -> bool:
+        return bool(pdfmetrics.stringWidth(part, style.fontName, style.fontSize) <= width - 12)  # frame padding
+
+    if fits(text):
+        return [text]
+    splits = [i + 1 for i, ch in enumerate(text[:-1]) if ch in _TITLE_BREAKS and fits(text[:i + 1])
+              and fits(text[i + 1:])]
+    if not splits:
+        return [text]
+    best = min(splits, key=lambda i: abs(len(text) - 2 * i))
+    return [text[:best], text[best:]]
 
 
 def _table(block: Table, styles: dict[str, ParagraphStyle], width: float) -> Flowable:

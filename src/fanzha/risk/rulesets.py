@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fanzha.audit import service as audit
-from fanzha.core import clock
+from fanzha.core import clock, versions
 from fanzha.core.errors import Invalid, NotFound, TransitionNotAllowed
 from fanzha.core.rbac import Permission, Principal
 from fanzha.risk import backtest, realtime
@@ -58,7 +58,7 @@ def _compile_or_422(source: str, label: str) -> RuleSet:
 
 def create_draft(session: Session, *, actor: Principal, title: str, source: str) -> RuleSetVersion:
     actor.require(Permission.RULES_WRITE)
-    version = (session.scalar(select(func.max(RuleSetVersion.version))) or 0) + 1
+    version = versions.next_version(session, RuleSetVersion)
     _compile_or_422(source, f"v{version}")
     row = RuleSetVersion(version=version, title=title.strip(), source=source, status=RuleSetStatus.DRAFT,
                          created_by=actor.username, created_at=clock.now())
@@ -106,10 +106,7 @@ def publish(session: Session, *, actor: Principal, ruleset_id: int) -> RuleSetVe
                                    RULESET_STATUS_ZH[RuleSetStatus.PUBLISHED])
     if not row.backtest:
         raise Invalid("请先回测再发布", "run a backtest before publishing")
-    for live in session.scalars(select(RuleSetVersion).where(RuleSetVersion.status == RuleSetStatus.PUBLISHED)):
-        live.status = RuleSetStatus.RETIRED
-    row.status, row.published_at = RuleSetStatus.PUBLISHED, clock.now()
-    session.flush()
+    versions.make_live(session, RuleSetVersion, row, at=clock.now())
     realtime.use_ruleset_after_commit(session, compile_rules(row.source, label=row.label))
     audit.record(session, actor=actor, action="risk.ruleset.publish", object_type="ruleset", object_id=row.id,
                  detail={"version": row.version})

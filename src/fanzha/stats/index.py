@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from scipy.stats import rankdata
 
 from fanzha.core.errors import Invalid
 from fanzha.stats.indicators import BY_CODE
@@ -107,10 +106,26 @@ def percentiles(values: dict[str, float | None], *, higher_is_better: bool) -> d
         return out
     keys = list(known)
     signed = [known[k] if higher_is_better else -known[k] for k in keys]
-    ranks = rankdata(signed, method="average")
+    ranks = _average_ranks(signed)
     for k, r in zip(keys, ranks, strict=True):
         out[k] = float((r - 1) / (len(keys) - 1))
     return out
+
+
+def _average_ranks(values: list[float]) -> list[float]:
+    """1-based ranks, ties sharing their mean rank (a few sibling areas: no need for SciPy,
+    whose import alone costs seconds of a report's run)."""
+    order = sorted(range(len(values)), key=lambda i: values[i])
+    ranks = [0.0] * len(values)
+    start = 0
+    while start < len(order):
+        end = start
+        while end + 1 < len(order) and values[order[end + 1]] == values[order[start]]:
+            end += 1
+        for pos in range(start, end + 1):
+            ranks[order[pos]] = (start + end) / 2 + 1
+        start = end + 1
+    return ranks
 
 
 def score(config: IndexConfig, values: dict[str, dict[str, float | None]]) -> list[Score]:

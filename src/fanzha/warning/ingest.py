@@ -21,7 +21,7 @@ from fanzha.core import clock
 from fanzha.core.errors import RowError
 from fanzha.core.events import WARNING_CREATED, WARNING_ESCALATED, emit
 from fanzha.core.rbac import Permission, Principal
-from fanzha.warning import bulk, dedup, dispatch, grading, subjects
+from fanzha.warning import bulk, dedup, dispatch, grading, rulestore, subjects
 from fanzha.warning.models import (
     LEVEL_RANK,
     OPEN_STATUSES,
@@ -262,13 +262,14 @@ def _create(session: Session, groups: list[list[_Located]], now: datetime) -> li
     if not groups:
         return []
     area_index = subjects.areas_index(session)
-    rules = dispatch.default_rules()
+    rules = rulestore.dispatch_rules(session)
+    grading_rules = rulestore.grading_rules(session)
     rows: list[dict[str, Any]] = []
     plans: list[dispatch.Plan] = []
     for group in groups:
         first = min(group, key=lambda g: g.signal.occurred_at)
         s = first.signal
-        grade = grading.grade(_facts(group, now))
+        grade = grading.grade(_facts(group, now), grading_rules)
         received = min(clock.as_utc(g.signal.received_at or now) for g in group)
         p = dispatch.plan(level=grade.level, source=s.source, type_code=s.type_code, received_at=received,
                           rules=rules)
@@ -330,13 +331,14 @@ def _merge_into(session: Session, warning_id: int, group: list[_Located], now: d
     w.money_at_risk_fen = max([w.money_at_risk_fen] + [g.signal.amount_fen for g in group])
     if w.type_code is None:
         w.type_code = next((g.signal.type_code for g in group if g.signal.type_code), None)
-    grade = grading.grade(_facts(group, now, extra_signals=w.signal_count - len(group)))
+    grade = grading.grade(_facts(group, now, extra_signals=w.signal_count - len(group)),
+                          rulestore.grading_rules(session))
     old = Level(w.level)
     note = f"合并 {len(group)} 条新线索（共 {w.signal_count} 条）"
     if LEVEL_RANK[grade.level] > LEVEL_RANK[old]:
         w.level = grade.level
         w.reasons = list(w.reasons) + [r for r in grade.reasons if r not in w.reasons]
-        rules = dispatch.default_rules()
+        rules = rulestore.dispatch_rules(session)
         p = dispatch.plan(level=grade.level, source=w.source, type_code=w.type_code, received_at=now, rules=rules)
         order = [t.code for t in rules.tiers]
         from_tier = w.tier

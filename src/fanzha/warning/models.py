@@ -215,3 +215,25 @@ class Notification(Base):
     error: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class RuleFileVersion(Base):
+    """A version of a warning rule file (grading / dispatch) published from the admin page. The one
+    `published` per kind is what the grader and dispatcher use; none → the packaged YAML."""
+
+    __tablename__ = "warning_rule_version"
+    __table_args__ = (UniqueConstraint("kind", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), index=True)  # "grading" | "dispatch"
+    version: Mapped[int] = mapped_column(Integer)
+    note: Mapped[str] = mapped_column(String(200))
+    source: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), index=True)  # core.versions: published | retired
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    @property
+    def label(self) -> str:
+        return f"v{self.version}"

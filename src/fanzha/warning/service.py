@@ -20,7 +20,7 @@ from fanzha.core.events import WARNING_CLOSED, emit
 from fanzha.core.pii import scrub
 from fanzha.core.rbac import Permission, Principal
 from fanzha.warning import ingest as ingest_mod
-from fanzha.warning import notifiers, sla, workflow
+from fanzha.warning import notifiers, rulestore, sla, workflow
 from fanzha.warning import queues as queues_mod
 from fanzha.warning.models import (
     OPEN_STATUSES,
@@ -268,6 +268,37 @@ def reassign(session: Session, *, actor: Principal, warning_id: int, data: Reass
     return w
 
 
+SUPERVISE_NOTE_MAX = 200
+
+
+def supervise(session: Session, *, actor: Principal, warning_id: int, note: str) -> WarningInstruction:
+    """Leader 督办 (带班督导, DESIGN §1): an instruction to whoever handles the warning, on its
+    timeline and in the handler's inbox (or the on-duty supervisors' when nobody has claimed it)."""
+    actor.require(Permission.WARNING_SUPERVISE)
+    w = get(session, actor=actor, warning_id=warning_id, for_update=True)
+    text = scrub(note.strip())
+    if not text:
+        raise Invalid("请填写督办意见", "a supervision note is required",
+                      fields={"note": {"message_zh": "请填写督办意见", "message_en": "required"}})
+    if len(text) > SUPERVISE_NOTE_MAX:
+        raise Invalid(f"督办意见最多 {SUPERVISE_NOTE_MAX} 字", f"note longer than {SUPERVISE_NOTE_MAX}",
+                      fields={"note": {"message_zh": f"最多 {SUPERVISE_NOTE_MAX} 字", "message_en": "too long"}})
+    if w.status == Status.CLOSED:
+        raise Invalid("该指令已关闭，无需督办", "the warning is closed")
+    session.add(WarningStep(warning_id=w.id, at=clock.now(), actor=actor.username, kind="supervised",
+                            from_status=w.status, to_status=w.status, note=f"督办：{text}"))
+    title, body = f"领导督办：预警指令 #{w.id}", text
+    if w.assignee_id is not None:
+        notifiers.deliver(session, notifiers.InAppNotifier(), notifiers.Notice(
+            title=title, body=body, warning_id=w.id, user_id=w.assignee_id))
+    else:
+        notifiers.notify_supervisors(session, w, title=title, body=body)
+    audit.record(session, actor=actor, action="warning.supervised", object_type="warning", object_id=w.id,
+                 detail={"note": text})
+    session.flush()
+    return w
+
+
 def switch_to_robot_call(session: Session, *, actor: Principal, warning_id: int) -> WarningInstruction:
     """Supervisor: an instruction nobody will reach in time gets a robot call now."""
     actor.require(Permission.WARNING_DISPATCH)
@@ -307,8 +338,6 @@ def handling_staff(session: Session, *, actor: Principal) -> int:
 def queue(session: Session, *, actor: Principal, staff: int | None = None, area_code: str | None = None,
           limit: int = 2000) -> tuple[int, datetime, list[queues_mod.Planned]]:
     """The caller's open instructions in working order, with who will be reached in time today."""
-    from fanzha.warning import dispatch
-
     actor.require(Permission.WARNING_READ)
     now = clock.now()
     _total, rows = list_warnings(session, actor=actor, filters=Filters(open_only=True, area_code=area_code),
@@ -317,7 +346,7 @@ def queue(session: Session, *, actor: Principal, staff: int | None = None, area_
     failed = dict(session.execute(select(WarningAttempt.warning_id, func.count()).where(
         WarningAttempt.warning_id.in_(ids), WarningAttempt.result.not_in(["已劝阻", "已发送"]),
     ).group_by(WarningAttempt.warning_id)).all()) if ids else {}
-    effort = dispatch.default_rules().effort_minutes
+    effort = rulestore.dispatch_rules(session).effort_minutes
     entries = [queues_mod.QueueEntry(
         warning_id=w.id, level=Level(w.level), status=w.status, type_code=w.type_code,
         money_at_risk_fen=w.money_at_risk_fen, effort_minutes=_effort(w.channel, w.status, effort),

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from fanzha.core import clock
 from fanzha.core.events import WARNING_ESCALATED, emit
-from fanzha.warning import dispatch, notifiers
+from fanzha.warning import notifiers, rulestore
 from fanzha.warning.models import Status, WarningDeadline, WarningInstruction, WarningStep
 
 log = structlog.get_logger("fanzha.warning.sla")
@@ -46,7 +46,7 @@ def _claim(session: Session, deadline_id: int, now: datetime) -> bool:
 def fire_due(session: Session, *, now: datetime | None = None, limit: int = 200) -> list[int]:
     """Escalate instructions whose deadlines passed unmet. Returns the escalated warning ids."""
     now = now or clock.now()
-    rules = dispatch.default_rules()
+    rules = rulestore.dispatch_rules(session)
     names = rules.tier_names()
     due = session.execute(select(WarningDeadline.id, WarningDeadline.warning_id, WarningDeadline.label).where(
         WarningDeadline.fired_at.is_(None), WarningDeadline.met_at.is_(None), WarningDeadline.due_at <= now,

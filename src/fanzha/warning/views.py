@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
+from sqlalchemy import select
 
+from fanzha.areas.models import Area
 from fanzha.core import clock
 from fanzha.core.deps import CurrentUser, SessionDep
 from fanzha.core.errors import FanzhaError
 from fanzha.core.rbac import Permission
-from fanzha.warning import dispatch, service
+from fanzha.warning import rulestore, service
 from fanzha.warning.models import SOURCE_NAMES_ZH, AttemptResult, Channel, Level, Outcome, Status
 from fanzha.warning.schemas import AttemptIn, CloseIn, FeedbackIn, ReassignIn
 from fanzha.web.pages import page
@@ -26,12 +29,37 @@ FRAUD_TYPES = {"F01": "刷单返利", "F02": "虚假投资理财", "F03": "虚�
                "F99": "其他"}
 
 
-def _choices() -> dict[str, Any]:
+def _choices(session: SessionDep) -> dict[str, Any]:
     return {"levels": [lv.value for lv in Level], "statuses": [s.value for s in Status],
             "sources": {s.value: n for s, n in SOURCE_NAMES_ZH.items()}, "types": FRAUD_TYPES,
             "channels": [c.value for c in Channel], "results": [r.value for r in AttemptResult],
-            "outcomes": [o.value for o in Outcome], "tiers": dispatch.default_rules().tier_names(),
+            "outcomes": [o.value for o in Outcome], "tiers": rulestore.dispatch_rules(session).tier_names(),
             "now": clock.now()}
+
+
+def _area_names(session: SessionDep, warnings: Iterable[Any]) -> dict[str, str]:
+    """Names of the stations/grids the listed instructions sit in (one query), for display."""
+    codes = {c for w in warnings for c in (w.station_code, w.grid_code, w.area_code) if c}
+    if not codes:
+        return {}
+    return {str(code): str(name) for code, name in session.execute(select(Area.code, Area.name)
+                                                                      .where(Area.code.in_(codes)))}
+
+
+def _area_code_of(session: SessionDep, user: CurrentUser, typed: str) -> str:
+    """The area filter takes a code (picked from the list) or a name typed in full (东风村)."""
+    if not typed or session.get(Area, typed) is not None:
+        return typed
+    code = session.scalar(select(Area.code).where(Area.name == typed, user.scope.clause(Area.path))
+                          .order_by(Area.path).limit(1))
+    return code or typed
+
+
+def _area_choices(session: SessionDep, user: CurrentUser) -> list[tuple[str, str]]:
+    """Towns and villages in the caller's jurisdiction as (code, name) for the area pickers."""
+    return [(a.code, a.name) for a in session.scalars(
+        select(Area).where(user.scope.clause(Area.path), Area.level.in_(("town", "village")))
+        .order_by(Area.path).limit(500))]
 
 
 @router.get("/warnings", response_class=HTMLResponse)
@@ -39,8 +67,9 @@ def queue_page(request: Request, user: CurrentUser, session: SessionDep, level: 
                source: str = "", type_code: str = "", area_code: str = "", mine: bool = False,
                page_no: int = 1) -> HTMLResponse:
     user.require(Permission.WARNING_READ)
+    code = _area_code_of(session, user, area_code.strip())
     filters = service.Filters(level=level or None, status=status or None, source=source or None,
-                              type_code=type_code or None, area_code=area_code or None, mine=mine,
+                              type_code=type_code or None, area_code=code or None, mine=mine,
                               open_only=not status)
     error = None
     try:
@@ -49,7 +78,8 @@ def queue_page(request: Request, user: CurrentUser, session: SessionDep, level: 
     except FanzhaError as exc:
         total, rows, error = 0, [], exc.message_zh
     return page(request, user, "warning/queue.html", {
-        **_choices(), "rows": rows, "total": total, "page_no": page_no, "size": SIZE, "error": error,
+        **_choices(session), "area_names": _area_names(session, rows), "area_choices": _area_choices(session, user),
+        "rows": rows, "total": total, "page_no": page_no, "size": SIZE, "error": error,
         "f": {"level": level, "status": status, "source": source, "type_code": type_code, "area_code": area_code,
               "mine": mine}})
 
@@ -68,7 +98,10 @@ def supervisor_page(request: Request, user: CurrentUser, session: SessionDep, st
         _t2, risk_rows = service.list_warnings(session, actor=user, filters=service.Filters(open_only=True), limit=2000)
         rows.update({w.id: w for w in risk_rows if w.id in set(ids)})
     return page(request, user, "warning/supervise.html", {
-        **_choices(), "staff": count, "shift_end": shift_end, "planned": len(planned), "at_risk": at_risk[:100],
+        **_choices(session), "area_names": _area_names(session, [*overdue, *rows.values()]),
+        "area_choices": _area_choices(session, user) if user.can(Permission.WARNING_DISPATCH) else [],
+        "can_supervise": user.can(Permission.WARNING_SUPERVISE),
+        "staff": count, "shift_end": shift_end, "planned": len(planned), "at_risk": at_risk[:100],
         "will_miss": len(at_risk), "overdue": overdue, "rows": rows, "error": error,
         "can_dispatch": user.can(Permission.WARNING_DISPATCH)}, status_code=status_code)
 
@@ -78,8 +111,10 @@ def _detail_page(request: Request, user: CurrentUser, session: SessionDep, warni
                  status_code: int = 200) -> HTMLResponse:
     d = service.detail(session, actor=user, warning_id=warning_id)
     return page(request, user, "warning/detail.html", {
-        **_choices(), "d": d, "w": d.warning, "errors": errors or {}, "form": form or {},
-        "can_handle": user.can(Permission.WARNING_HANDLE), "can_unmask": user.can(Permission.PII_UNMASK)},
+        **_choices(session), "d": d, "w": d.warning, "errors": errors or {}, "form": form or {},
+        "area_names": _area_names(session, [d.warning]),
+        "can_handle": user.can(Permission.WARNING_HANDLE), "can_unmask": user.can(Permission.PII_UNMASK),
+        "can_supervise": user.can(Permission.WARNING_SUPERVISE)},
         status_code=status_code)
 
 
@@ -169,6 +204,25 @@ async def supervise_act(request: Request, warning_id: int, user: CurrentUser, se
         return supervisor_page(request, user, session, error=f"指令 #{warning_id}：{exc.message_zh}",
                                status_code=exc.status_code if exc.status_code != 404 else 422)
     return RedirectResponse("/warnings/supervise", status_code=303)
+
+
+@router.post("/warnings/{warning_id}/urge", response_class=HTMLResponse)
+async def urge(request: Request, warning_id: int, user: CurrentUser, session: SessionDep) -> Response:
+    """Leader 督办 from the handling page or the supervisor's view (`back=supervise`)."""
+    form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+    back = "/warnings/supervise" if form.get("back") == "supervise" else f"/warnings/{warning_id}"
+    try:
+        service.supervise(session, actor=user, warning_id=warning_id, note=form.get("note", ""))
+    except FanzhaError as exc:
+        if exc.status_code in (401, 403, 404):
+            raise
+        session.rollback()
+        if back == "/warnings/supervise":
+            return supervisor_page(request, user, session, error=f"指令 #{warning_id}：{exc.message_zh}",
+                                   status_code=422)
+        return _detail_page(request, user, session, warning_id, errors={"urge": exc.message_zh},
+                            form=form | {"action": "urge"}, status_code=422)
+    return RedirectResponse(back, status_code=303)
 
 
 def workbench_section(session: Any, user: CurrentUser) -> Any:

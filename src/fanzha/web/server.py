@@ -20,6 +20,8 @@ BACKGROUND_JOBS: list[str] = [
     "fanzha.cases.sightings:subscribe_loop",
     "fanzha.risk.freeze:run_clock",
     "fanzha.stats.warmup:run",
+    "fanzha.outreach.planning:warm_loop",
+    "fanzha.cases.gangs:warm_loop",
 ]
 
 

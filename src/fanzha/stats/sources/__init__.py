@@ -38,6 +38,10 @@ class Facts:
     at_is_date: bool = False
     # Rows that do not count at all (a report declined as not a fraud case).
     where: ColumnElement[bool] | None = None
+    # Writes that change the source's figures, for the rollup (stats/rollup.py): (mapped class,
+    # its time attribute, how many later months a row also feeds). Rows of joined tables that
+    # only label (a victim's age band) are not watched; the rollup's age bound covers them.
+    watch: tuple[tuple[Any, str, int], ...] = ()
 
     @property
     def filters(self) -> list[ColumnElement[bool]]:
@@ -96,11 +100,13 @@ def coverage(session: Session, facts: Facts) -> Coverage:
     if facts.at is None:
         rows = session.scalar(select(func.count()).select_from(facts.table).where(*facts.filters)) or 0
         return Coverage(rows, None, None)
-    first, last = session.execute(select(func.min(facts.at), func.max(facts.at)).select_from(facts.table)
-                                  .where(*facts.filters)).one()
+    # Two statements: each is one index probe where the time column is indexed (min and max in
+    # one SELECT make SQLite scan the table).
+    first = session.scalar(select(func.min(facts.at)).select_from(facts.table).where(*facts.filters))
     if first is None:
         return Coverage(0, None, None)
-    return Coverage(1, _as_datetime(first), _as_datetime(last))
+    last = session.scalar(select(func.max(facts.at)).select_from(facts.table).where(*facts.filters))
+    return Coverage(1, _as_datetime(first), _as_datetime(last if last is not None else first))
 
 
 def _tables(facts: Facts) -> list[str]:

@@ -17,6 +17,7 @@ def cases() -> Facts:
         name="cases", name_zh="案件",
         table=Case.__table__.outerjoin(Person.__table__, Case.victim_person_id == Person.id),
         area_path=Case.area_path, at=Case.reported_at, where=Case.status != CaseStatus.DECLINED.value,
+        watch=((Case, "reported_at", 0),),
         columns={
             "loss_fen": Case.loss_fen, "recovered_fen": Case.recovered_fen, "type_code": Case.type_code,
             "channel": Case.channel, "status": Case.status, "solved": Case.status.in_(SOLVED),

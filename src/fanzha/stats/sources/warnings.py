@@ -13,6 +13,7 @@ W = WarningInstruction
 def instructions() -> Facts:
     return Facts(
         name="warnings", name_zh="预警指令", table=W.__table__, area_path=W.area_path, at=W.received_at,
+        watch=((W, "received_at", 0),),
         columns={
             "source": W.source, "level": W.level, "type_code": W.type_code, "outcome": W.outcome,
             "closed_at": W.closed_at, "loss_averted_fen": W.loss_averted_fen,
@@ -35,5 +36,8 @@ def deadlines() -> Facts:
     return Facts(
         name="sla", name_zh="预警处置时限", table=D.__table__.join(W.__table__, D.warning_id == W.id),
         area_path=W.area_path, at=D.due_at,
+        # A deadline falls due within days of its instruction: a changed instruction (closed,
+        # escalated, moved to another area) touches its own month's and the next month's clocks.
+        watch=((D, "due_at", 0), (W, "received_at", 1)),
         columns={"met_at": D.met_at, "due_at": D.due_at, "fired_at": D.fired_at, "step": D.step, "tier": D.tier},
     )

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: cdfbee38001d
+Revision ID: 24966b9f2c19
 Revises: 
-Create Date: 2026-11-23 15:19:03.526200
+Create Date: 2026-11-29 12:24:03.183804
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ from alembic import op
 import fanzha.core.db
 import fanzha.core.pii
 
-revision = 'cdfbee38001d'
+
+revision = '24966b9f2c19'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -121,6 +122,32 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('risk_ruleset', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_risk_ruleset_status'), ['status'], unique=False)
+
+    op.create_table('stats_rollup',
+    sa.Column('source', sa.String(length=32), nullable=False),
+    sa.Column('month', sa.String(length=7), nullable=False),
+    sa.Column('part', sa.String(length=64), nullable=False),
+    sa.Column('version', sa.String(length=16), nullable=False),
+    sa.Column('built_at', fanzha.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('data', sa.Text(), nullable=False),
+    sa.PrimaryKeyConstraint('source', 'month', 'part', name=op.f('pk_stats_rollup'))
+    )
+    op.create_table('warning_rule_version',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=16), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('note', sa.String(length=200), nullable=False),
+    sa.Column('source', sa.Text(), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('created_by', sa.String(length=64), nullable=False),
+    sa.Column('created_at', fanzha.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('published_at', fanzha.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_warning_rule_version')),
+    sa.UniqueConstraint('kind', 'version', name=op.f('uq_warning_rule_version_kind'))
+    )
+    with op.batch_alter_table('warning_rule_version', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_warning_rule_version_kind'), ['kind'], unique=False)
+        batch_op.create_index(batch_op.f('ix_warning_rule_version_status'), ['status'], unique=False)
 
     op.create_table('citizen_tip',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -572,6 +599,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('warning_deadline', schema=None) as batch_op:
         batch_op.create_index('ix_warning_deadline_due', ['fired_at', 'met_at', 'due_at'], unique=False)
+        batch_op.create_index('ix_warning_deadline_due_at', ['due_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_warning_deadline_warning_id'), ['warning_id'], unique=False)
 
     op.create_table('warning_notification',
@@ -644,6 +672,7 @@ def downgrade() -> None:
     op.drop_table('warning_notification')
     with op.batch_alter_table('warning_deadline', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_warning_deadline_warning_id'))
+        batch_op.drop_index('ix_warning_deadline_due_at')
         batch_op.drop_index('ix_warning_deadline_due')
 
     op.drop_table('warning_deadline')
@@ -758,6 +787,12 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_citizen_tip_status'))
 
     op.drop_table('citizen_tip')
+    with op.batch_alter_table('warning_rule_version', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_warning_rule_version_status'))
+        batch_op.drop_index(batch_op.f('ix_warning_rule_version_kind'))
+
+    op.drop_table('warning_rule_version')
+    op.drop_table('stats_rollup')
     with op.batch_alter_table('risk_ruleset', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_risk_ruleset_status'))
 
