@@ -10,11 +10,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Index, String, Text
+from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from fanzha.core.db import Base, UTCDateTime
-from fanzha.warning.models import WarningDeadline
 
 
 class StatsRollup(Base):
@@ -27,10 +26,6 @@ class StatsRollup(Base):
     built_at: Mapped[datetime] = mapped_column(UTCDateTime)
     data: Mapped[str] = mapped_column(Text)  # JSON, see rollup.encode/decode
 
-
-# Statistics reads SLA steps by the day they fell due (the "sla" source, stats/sources/warnings.py):
-# a day or week, and the open month, would otherwise scan every step ever recorded.
-Index("ix_warning_deadline_due_at", WarningDeadline.due_at)
 
 from fanzha.stats import rollup as _rollup  # noqa: E402  (registers the invalidation listeners)
 
