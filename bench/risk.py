@@ -1,15 +1,17 @@
 """Bank transfer scoring benchmark (issue #5).
 
-    .venv/bin/python bench/risk.py                 # all parts, ~1-2 minutes on 2 cores
-    .venv/bin/python bench/risk.py --skip-http     # in-process + quality only
+    .venv/bin/python -P bench/risk.py                 # all parts, ~1-2 minutes on 2 cores
+    .venv/bin/python -P bench/risk.py --skip-http     # in-process + quality only
 
 1. In-process: the real-time scorer (incremental velocity state + rules) over the simulated
    county's bank stream — decisions/s and per-decision latency; compared in the same run with
    a naive scorer that asks SQLite for each feature (indexed history table, one query per
    feature), over the same first --naive-n transfers.
-2. HTTP: `uvicorn` on loopback (SQLite file, one worker), POST /api/v1/risk/transactions at
-   --rate requests/s for --seconds, open loop (latency measured from the scheduled send time,
-   so queueing counts).
+2. HTTP: one server process on loopback, started like `fanzha serve` (logging from the settings;
+   `--jobs` adds the background jobs, i.e. the in-process event consumers), SQLite file or
+   `--pg`; POST /api/v1/risk/transactions at --rate requests/s for --seconds, open loop (latency
+   from the scheduled send time, so queueing counts), lean asyncio HTTP/1.1 client; reports the
+   server's and the client's CPU time and the load.
 3. Quality on the simulated stream: recall of fraud-driven transfers vs share of normal transfers
    sent to verify or worse, across verify thresholds (the curve), for two seeds (1 was used to
    tune the default rules; 2 was not).
@@ -209,7 +211,38 @@ def _setup_http_db(tmp: Path, pg: bool = False) -> str:
     return secret
 
 
-def http(items: list[Any], rate: int, seconds: int, port: int, pg: bool = False) -> dict[str, float]:
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process (Linux /proc), in seconds."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def serve(port: int, jobs: bool) -> None:
+    """The server under test, started like `fanzha serve` (logging configured from the settings;
+    with --jobs also the background jobs, i.e. the in-process consumers of transaction.decided)
+    but without the migration step (the bench created the schema)."""
+    import threading
+
+    import uvicorn
+
+    from fanzha.core import logging as flog
+    from fanzha.core.settings import get_settings
+    from fanzha.web.app import create_app
+    from fanzha.web.server import start_background
+
+    settings = get_settings()
+    flog.configure(settings.log_level, settings.log_json)
+    stop = threading.Event()
+    if jobs:
+        start_background(stop)
+    try:
+        uvicorn.run(create_app(), host="127.0.0.1", port=port, log_config=None, access_log=False)
+    finally:
+        stop.set()
+
+
+def http(items: list[Any], rate: int, seconds: int, port: int, pg: bool = False,
+         jobs: bool = False) -> dict[str, Any]:
     import socket
 
     import httpx
@@ -220,9 +253,8 @@ def http(items: list[Any], rate: int, seconds: int, port: int, pg: bool = False)
     tmp = Path(tempfile.mkdtemp(prefix="fzbench-risk-"))
     token = _setup_http_db(tmp, pg)
     env = {**os.environ, "FANZHA_DATA_DIR": str(tmp), "FANZHA_LOG_LEVEL": "WARNING"}
-    server = subprocess.Popen([sys.executable, "-m", "uvicorn", "fanzha.web.app:create_app", "--factory",
-                               "--host", "127.0.0.1", "--port", str(port), "--no-access-log", "--log-level",
-                               "warning"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen([sys.executable, "-P", __file__, "--serve", str(port)] + (["--jobs"] if jobs else []),
+                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         for _ in range(120):
             try:
@@ -239,43 +271,81 @@ def http(items: list[Any], rate: int, seconds: int, port: int, pg: bool = False)
                            "amount_fen": t.amount_fen, "channel": t.channel, "payer": {"account": s.payer_account,
                            "age": t.payer_age}, "payee_account": s.payee_account, "on_call": t.on_call,
                            "screen_sharing": t.screen_sharing, "bank_area_code": "B1"})
-        return asyncio.run(_drive(port, token, bodies, rate))
+        cpu0, load0 = _cpu_seconds(server.pid), os.getloadavg()[0]
+        result = asyncio.run(_drive(port, token, bodies, rate))
+        result["server_cpu_s"] = _cpu_seconds(server.pid) - cpu0
+        result["load_1min"] = max(load0, os.getloadavg()[0])
+        return result
     finally:
         server.kill()
         server.wait(timeout=10)
 
 
-async def _drive(port: int, token: str, bodies: list[dict[str, Any]], rate: int) -> dict[str, float]:
-    import httpx
+async def _drive(port: int, token: str, bodies: list[dict[str, Any]], rate: int,
+                 connections: int = 64) -> dict[str, Any]:
+    """Open-loop load: request k is due at start + k/rate and its latency counts from then, so
+    time spent waiting for a free connection (queueing) is included. The client is a lean
+    HTTP/1.1 keep-alive loop over pre-encoded requests (httpx spent ~5-10 ms of CPU per request
+    at this concurrency, on the same 2 cores as the server, and became the bottleneck)."""
+    import json
+
+    def encode(body: dict[str, Any]) -> bytes:
+        payload = json.dumps(body).encode()
+        return (f"POST /api/v1/risk/transactions HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+                f"Authorization: Bearer {token}\r\nContent-Type: application/json\r\n"
+                f"Content-Length: {len(payload)}\r\n\r\n").encode() + payload
+
+    async def roundtrip(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, raw: bytes) -> int:
+        writer.write(raw)
+        head = await reader.readuntil(b"\r\n\r\n")
+        status = int(head[9:12])
+        length = 0
+        for line in head.split(b"\r\n"):
+            if line[:15].lower() == b"content-length:":
+                length = int(line[15:])
+        await reader.readexactly(length)
+        return status
 
     lat: list[float] = []
     errors: dict[int, int] = {}
-    limits = httpx.Limits(max_connections=64, max_keepalive_connections=64)
-    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", limits=limits, timeout=20,
-                                 headers={"Authorization": f"Bearer {token}"}) as client:
-        for warm in bodies[:20]:  # warm-up: build the scorer, open connections (not measured)
-            await client.post("/api/v1/risk/transactions", json={**warm, "id": "W" + warm["id"]})
-        start = time.perf_counter()
+    encoded = [encode(b) for b in bodies]
+    warm_reader, warm_writer = await asyncio.open_connection("127.0.0.1", port)
+    for warm in bodies[:20]:  # warm-up: build the scorer, fill the caches (not measured)
+        await roundtrip(warm_reader, warm_writer, encode({**warm, "id": "W" + warm["id"]}))
+    warm_writer.close()
+    pool = [await asyncio.open_connection("127.0.0.1", port) for _ in range(connections)]
+    free: asyncio.Queue[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = asyncio.Queue()
+    for conn in pool:
+        free.put_nowait(conn)
+    start = time.perf_counter()
+    cpu0 = time.process_time()
 
-        async def send(k: int, body: dict[str, Any]) -> None:
-            due = start + k / rate
-            delay = due - time.perf_counter()
-            if delay > 0:
-                await asyncio.sleep(delay)
-            try:
-                resp = await client.post("/api/v1/risk/transactions", json=body)
-            except httpx.HTTPError:  # overload shows up as timeouts: count them, keep going
-                errors[0] = errors.get(0, 0) + 1
-                return
-            lat.append(time.perf_counter() - due)
-            if resp.status_code != 201:
-                errors[resp.status_code] = errors.get(resp.status_code, 0) + 1
+    async def send(k: int, raw: bytes) -> None:
+        due = start + k / rate
+        delay = due - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        reader, writer = await free.get()
+        try:
+            status = await asyncio.wait_for(roundtrip(reader, writer, raw), timeout=20)
+        except (TimeoutError, OSError, asyncio.IncompleteReadError, ValueError):
+            errors[0] = errors.get(0, 0) + 1  # a broken connection is replaced
+            writer.close()
+            free.put_nowait(await asyncio.open_connection("127.0.0.1", port))
+            return
+        free.put_nowait((reader, writer))
+        lat.append(time.perf_counter() - due)
+        if status != 201:
+            errors[status] = errors.get(status, 0) + 1
 
-        await asyncio.gather(*(send(k, b) for k, b in enumerate(bodies)))
-        wall = time.perf_counter() - start
+    await asyncio.gather(*(send(k, raw) for k, raw in enumerate(encoded)))
+    wall = time.perf_counter() - start
+    client_cpu = time.process_time() - cpu0
+    while not free.empty():
+        free.get_nowait()[1].close()
     return {"n": len(bodies), "achieved_per_s": len(lat) / wall, "p50_ms": pct(lat, 0.5) * 1e3,
             "p99_ms": pct(lat, 0.99) * 1e3, "max_ms": max(lat) * 1e3, "errors": sum(errors.values()),
-            "error_codes": errors}  # type: ignore[dict-item]
+            "error_codes": errors, "wall_s": wall, "client_cpu_s": client_cpu}
 
 
 def main() -> None:
@@ -289,13 +359,19 @@ def main() -> None:
     parser.add_argument("--skip-http", action="store_true")
     parser.add_argument("--only-http", action="store_true")
     parser.add_argument("--pg", action="store_true", help="HTTP part on PostgreSQL instead of a SQLite file")
+    parser.add_argument("--jobs", action="store_true",
+                        help="HTTP server with its background jobs (in-process event consumers), as `fanzha serve`")
+    parser.add_argument("--serve", type=int, metavar="PORT", help=argparse.SUPPRESS)  # the server process
     args = parser.parse_args()
+    if args.serve:
+        serve(args.serve, args.jobs)
+        return
     from fanzha.core import pii
 
     pii.set_keyring(pii.Keyring(b"r" * 32))
     items, listed = sim_stream(1, args.residents, args.days)
     if args.only_http:
-        h = http(items, args.rate, args.seconds, args.port, args.pg)
+        h = http(items, args.rate, args.seconds, args.port, args.pg, args.jobs)
         print(f"[2] HTTP {'PostgreSQL' if args.pg else 'SQLite'} {args.rate}/s x {args.seconds}s: {h}")
         return
     _, fast = in_process(items, listed)
@@ -309,11 +385,13 @@ def main() -> None:
           f" vs naive per-feature SQLite queries {slow['per_s']:,.0f}/s p99 {slow['p99_ms']:.3f} ms "
           f"→ {fast_head['per_s'] / slow['per_s']:.1f}x throughput")
     if not args.skip_http:
-        h = http(items, args.rate, args.seconds, args.port, args.pg)
+        h = http(items, args.rate, args.seconds, args.port, args.pg, args.jobs)
         print(f"[2] HTTP loopback, open loop at {args.rate}/s for {args.seconds} s ({h['n']:,} requests, SQLite, "
               f"1 uvicorn worker): achieved {h['achieved_per_s']:,.0f}/s, p50 {h['p50_ms']:.1f} ms, "
               f"p99 {h['p99_ms']:.1f} ms, max {h['max_ms']:.1f} ms, "
-              f"errors {h['errors']} {h['error_codes']} (0 = timeout)")
+              f"errors {h['errors']} {h['error_codes']} (0 = timeout); server CPU {h['server_cpu_s']:.1f} s "
+              f"({h['server_cpu_s'] * 1e3 / h['n']:.2f} ms/request), client CPU {h['client_cpu_s']:.1f} s, "
+              f"load {h['load_1min']:.1f}")
     quality(1, args.residents, args.days)
     quality(2, args.residents, args.days)
 

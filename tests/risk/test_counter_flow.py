@@ -8,6 +8,7 @@ from fanzha.audit.models import AuditRecord
 from fanzha.core.clock import FrozenClock
 from fanzha.core.db import Database
 from fanzha.core.events import TRANSACTION_DECIDED, Event, get_bus
+from fanzha.risk import writer
 from fanzha.risk.models import InterceptionReport
 from tests.factories import World, make_world
 from tests.risk.builders import transfer
@@ -27,6 +28,7 @@ def verify_case(world: World, frozen_clock: FrozenClock) -> int:
     body = transfer(frozen_clock.now(), amount_fen=300_000, screen_sharing=True)
     out = world.client("teller").post(URL, json=body).json()
     assert out["decision"] == "verify", out
+    writer.wait_idle()  # its transaction.decided event is published off the request path
     return int(out["id"])
 
 

@@ -9,6 +9,7 @@ import pytest
 from fanzha.core.clock import FrozenClock
 from fanzha.core.db import Database
 from fanzha.core.events import TRANSACTION_DECIDED, Event, get_bus
+from fanzha.risk import writer
 from fanzha.risk.models import InterceptionReport, Transaction
 from tests.factories import World, make_person, make_world
 from tests.risk.builders import card, transfer
@@ -48,6 +49,7 @@ def test_screen_sharing_elderly_first_large_transfer_is_held_and_announced(world
     resp = world.client("teller").post(URL, json=body)
     out = resp.json()
     assert out["decision"] == "block" or out["decision"] == "hold", out
+    writer.wait_idle()  # events are published after the response, off the request path
     assert any("屏幕共享" in r for r in out["reasons"])
     assert any("老年客户" in r for r in out["reasons"])
     assert out["payer_person_id"] == person_id

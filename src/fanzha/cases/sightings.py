@@ -7,9 +7,11 @@ Consumers are idempotent (`first_delivery`), in their own unit of work.
 
 from __future__ import annotations
 
+import os
+import socket
 import threading
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import structlog
 from sqlalchemy import select
@@ -20,9 +22,15 @@ from fanzha.cases.models import EntitySighting, GraphEntity
 from fanzha.core import clock
 from fanzha.core.db import get_database
 from fanzha.core.events import DETECT_HIT_CREATED, TRANSACTION_DECIDED, Event, first_delivery, get_bus
+from fanzha.core.settings import get_settings
+
+if TYPE_CHECKING:
+    from fanzha.core.redis_bus import RedisStreamsBus
 
 log = structlog.get_logger("fanzha.cases")
 CONSUMER = "cases.sightings"
+GROUP = "fanzha-cases"  # its Redis Streams consumer group
+CONSUMED = (TRANSACTION_DECIDED, DETECT_HIT_CREATED)
 
 
 def _node(session: Session, kind: EntityKind, key: str, masked: str) -> GraphEntity:
@@ -74,10 +82,28 @@ def handle(event: Event) -> None:
         record(session, event)
 
 
-def subscribe_loop(stop: threading.Event) -> None:
-    """Background job: subscribe the in-process bus. (With Redis Streams the warning worker's group
-    consumes these events; a cases consumer group is not wired yet.)"""
-    bus = get_bus()
-    for name in (TRANSACTION_DECIDED, DETECT_HIT_CREATED):
+def redis_consumer(url: str, *, prefix: str = "fanzha:ev:", consumer: str | None = None) -> RedisStreamsBus:
+    """The cases consumer group on Redis Streams: it reads every decision and hit on its own, whatever
+    the warning workers' group does with them."""
+    from fanzha.core.redis_bus import RedisStreamsBus
+
+    bus = RedisStreamsBus(url, prefix=prefix, group=GROUP,
+                          consumer=consumer or f"{socket.gethostname()}-{os.getpid()}")
+    for name in CONSUMED:
         bus.subscribe(name, handle)
+    return bus
+
+
+def subscribe_loop(stop: threading.Event) -> None:
+    """Background job: with `FANZHA_BUS=redis`, consume as the cases group until stopped; otherwise
+    subscribe the in-process bus."""
+    settings = get_settings()
+    if settings.bus == "redis" and settings.redis_url:
+        bus = redis_consumer(settings.redis_url)
+        log.info("cases_sightings_consuming", group=GROUP)
+        bus.run(should_stop=stop.is_set)
+        return
+    in_process = get_bus()
+    for name in CONSUMED:
+        in_process.subscribe(name, handle)
     log.info("cases_sightings_subscribed")

@@ -11,7 +11,8 @@ from fanzha.core import clock
 from fanzha.core.deps import CurrentUser, RequirePermission, SessionDep
 from fanzha.core.errors import Invalid
 from fanzha.core.rbac import Permission
-from fanzha.risk import freeze, rulesets, service
+from fanzha.risk import freeze, rulesets, service, writer
+from fanzha.risk.auth import ScoringUser
 from fanzha.risk.checklist import default_questions
 from fanzha.risk.models import Transaction
 from fanzha.risk.schemas import (
@@ -37,7 +38,7 @@ FREEZE_WRITE = [Depends(RequirePermission(Permission.FREEZE_WRITE))]
 RULES_WRITE = [Depends(RequirePermission(Permission.RULES_WRITE))]
 
 
-def decision_out(tx: Transaction, replayed: bool = False) -> DecisionOut:
+def decision_out(tx: Transaction | service.Decided, replayed: bool = False) -> DecisionOut:
     return DecisionOut(
         id=tx.id, transaction_id=tx.external_id, decision=tx.decision, decision_zh=DECISION_NAMES_ZH[tx.decision],
         initial_decision=tx.initial_decision, score=tx.score, reasons=list(tx.reasons),
@@ -47,13 +48,16 @@ def decision_out(tx: Transaction, replayed: bool = False) -> DecisionOut:
         checklist_answers=tx.checklist_answers, teller_action=tx.teller_action, replayed=replayed)
 
 
-@router.post("/transactions", response_model=DecisionOut, status_code=201, dependencies=SCORE)
-def score_transaction(data: TransactionIn, user: CurrentUser, session: SessionDep, response: Response) -> DecisionOut:
-    """Decide a transfer: allow / verify / hold / block, with score and reasons. Idempotent on `id`."""
-    tx, replayed = service.score(session, actor=user, data=data)
-    if replayed:
-        response.status_code = 200
-    return decision_out(tx, replayed)
+@router.post("/transactions", response_model=DecisionOut, status_code=201,
+             responses={200: {"model": DecisionOut, "description": "同一流水号再次提交：返回已存的决定（replayed）"}})
+async def score_transaction(data: TransactionIn, user: ScoringUser) -> Response:
+    """Decide a transfer: allow / verify / hold / block, with score and reasons. Idempotent on `id`.
+    Concurrent requests are decided and stored in one transaction (`writer.py`); the answer comes
+    after that commit."""
+    tx, replayed = await writer.score(actor=user, data=data)
+    # Serialised once here (the hot path): returning the model would validate it a second time.
+    return Response(decision_out(tx, replayed).model_dump_json(), status_code=200 if replayed else 201,
+                    media_type="application/json")
 
 
 @router.get("/transactions", response_model=list[DecisionOut], dependencies=SCORE)

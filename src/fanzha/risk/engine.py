@@ -1,4 +1,4 @@
-"""The real-time scorer: velocity state + the active rule set (+ the optional model).
+"""The real-time scorer: velocity state + the active rule set + the packaged model (optional).
 
 `decide()` is the hot path: features from in-memory state, rules over a dict, no database.
 """
@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from fanzha.risk.dsl import RuleSet, parse_ruleset
 from fanzha.risk.features import FEATURE_NAMES, Transfer, VelocityState
+from fanzha.risk.model import LogisticModel, packaged_model
 from fanzha.risk.scoring import DECISION_RANK, Verdict, evaluate
 
 DEFAULT_RULES_FILE = Path(__file__).parent / "rules" / "default.yaml"
@@ -26,16 +27,19 @@ def default_ruleset() -> RuleSet:
 
 
 class Scorer:
+    """`model`: the packaged trained model by default (`risk/model.py`); None scores with the
+    rules alone (`model_score` stays None, so R16 never fires)."""
+
     def __init__(self, ruleset: RuleSet | None = None, state: VelocityState | None = None,
-                 model: Any | None = None) -> None:
+                 model: LogisticModel | None | Literal["packaged"] = "packaged") -> None:
         self.ruleset = ruleset if ruleset is not None else default_ruleset()
         self.state = state if state is not None else VelocityState()
-        self.model = model
+        self.model = packaged_model() if model == "packaged" else model
 
     def features(self, t: Transfer) -> dict[str, Any]:
         f = self.state.features(t)
         if self.model is not None:
-            f["model_score"] = self.model.score(f)
+            f["model_score"], f["model_reasons"] = self.model.assess(f)
         return f
 
     def decide(self, t: Transfer, *, apply: bool = True) -> tuple[dict[str, Any], Verdict]:

@@ -46,8 +46,8 @@ def _engine(session: Session) -> Engine:
     return bind if isinstance(bind, Engine) else bind.engine
 
 
-def scorer_for(session: Session) -> LiveScorer:
-    key = get_database()
+def scorer_for(session: Session, database: Database | None = None) -> LiveScorer:
+    key = database or get_database()
     found = _scorers.get(key)
     if found is not None:
         return found
@@ -62,6 +62,13 @@ def scorer_for(session: Session) -> LiveScorer:
 def reset() -> None:
     """Forget the cached scorers: the next call rebuilds from the database."""
     _scorers.clear()
+
+
+def discard(database: Database) -> None:
+    """Forget one database's scorer (its state took transfers that did not commit): the next
+    call rebuilds it from the committed rows."""
+    with _build_lock:
+        _scorers.pop(database, None)
 
 
 def _build(session: Session, engine: Engine) -> LiveScorer:
@@ -109,6 +116,19 @@ def _apply_committed(session: Session) -> None:
 def _drop_rolled_back(session: Session) -> None:
     session.info.pop("risk_pending", None)
     session.info.pop("risk_rulesets", None)
+
+
+def warm(stop: threading.Event) -> None:
+    """Background job (web/server.py BACKGROUND_JOBS): build the scorer at start-up. The scoring
+    API decides on the event loop, so a first request that had to rebuild 90 days of state would
+    hold up every other request meanwhile."""
+    from fanzha.core.db import session_scope
+
+    try:
+        with session_scope() as session:
+            scorer_for(session)
+    except Exception as exc:  # the first request will try again
+        log.warning("risk_state_warm_failed", error=repr(exc))
 
 
 def describe(session: Session) -> dict[str, Any]:

@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
-from datetime import timedelta
-from typing import Any
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from fanzha.areas import service as areas
+from fanzha.areas.models import Area
 from fanzha.audit import service as audit
 from fanzha.core import clock
 from fanzha.core.errors import Conflict, Invalid, NotFound, TransitionNotAllowed
@@ -42,7 +44,7 @@ FUTURE_TOLERANCE = timedelta(minutes=5)  # bank and server clocks drift a little
 MAX_AGE = timedelta(seconds=WINDOW)  # older transfers cannot be placed in the velocity windows
 
 
-def _fingerprint(data: TransactionIn) -> str:
+def content_fingerprint(data: TransactionIn) -> str:
     body = data.model_dump(mode="json", exclude={"bank_area_code"})
     return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
 
@@ -78,7 +80,9 @@ def list_transactions(session: Session, *, actor: Principal, decision: str | Non
     if decision:
         stmt = stmt.where(Transaction.decision == decision)
     if pending_only:
-        stmt = stmt.where(Transaction.decision != Decision.ALLOW, Transaction.teller_action.is_(None))
+        # IN, not != allow: the decision index then reads the few non-allow rows, not the year's transfers
+        stmt = stmt.where(Transaction.decision.in_([d.value for d in Decision if d != Decision.ALLOW]),
+                          Transaction.teller_action.is_(None))
     total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     rows = session.scalars(stmt.order_by(Transaction.occurred_at.desc(), Transaction.id.desc())
                            .limit(limit).offset(offset)).all()
@@ -87,13 +91,28 @@ def list_transactions(session: Session, *, actor: Principal, decision: str | Non
 
 def score(session: Session, *, actor: Principal, data: TransactionIn) -> tuple[Transaction, bool]:
     """Decide one transfer. The same id returns the stored decision (replayed=True) and is never
-    counted twice; the same id with different content is a conflict."""
+    counted twice; the same id with different content is a conflict. (The HTTP API goes through
+    `writer.py`, which runs the same steps for a batch of requests in one transaction.)"""
     actor.require(Permission.RISK_SCORE)
-    fingerprint = _fingerprint(data)
+    fingerprint = content_fingerprint(data)
     existing = session.scalars(select(Transaction).where(Transaction.external_id == data.id)).first()
     if existing is not None:
-        return _replay(actor, existing, fingerprint), True
-    now = clock.now()
+        return replay(actor, existing, fingerprint), True
+    scorer = realtime.scorer_for(session)
+    tx, transfer = build(session, actor=actor, data=data, scorer=scorer, fingerprint=fingerprint)
+    try:
+        with session.begin_nested():
+            session.add(tx)
+            session.flush()
+    except IntegrityError:  # the same id arrived concurrently and won the race
+        winner = session.scalars(select(Transaction).where(Transaction.external_id == data.id)).one()
+        return replay(actor, winner, fingerprint), True
+    realtime.apply_after_commit(session, scorer, transfer, tx.decision)
+    announce(session, actor, tx, tx.decision)
+    return tx, False
+
+
+def check_time(data: TransactionIn, now: datetime) -> None:
     if data.occurred_at > now + FUTURE_TOLERANCE:
         raise Invalid("交易时间晚于当前时间，请核对系统时钟", "occurred_at is in the future",
                       fields={"occurred_at": {"message_zh": "交易时间在未来", "message_en": "in the future"}})
@@ -101,7 +120,31 @@ def score(session: Session, *, actor: Principal, data: TransactionIn) -> tuple[T
         raise Invalid("交易时间早于 7 天前，超出实时评分窗口，请走事后核查",
                       "occurred_at is older than the 7-day window",
                       fields={"occurred_at": {"message_zh": "超过 7 天", "message_en": "older than 7 days"}})
-    bank = areas.get(session, code=data.bank_area_code or actor.area_code or "", scope=actor.scope)
+
+
+def build(session: Session, *, actor: Principal, data: TransactionIn, scorer: realtime.LiveScorer,
+          fingerprint: str) -> tuple[Transaction, Transfer]:
+    """Validate and score a new transfer; its row, not yet added to the session."""
+    values, transfer = row_values(session, actor=actor, data=data, scorer=scorer, fingerprint=fingerprint)
+    return Transaction(**values), transfer
+
+
+def row_values(session: Session, *, actor: Principal, data: TransactionIn, scorer: realtime.LiveScorer,
+               fingerprint: str, apply: bool = False,
+               branches: dict[str, Area] | None = None) -> tuple[dict[str, Any], Transfer]:
+    """Validate and score a new transfer; the column values of its row. With `apply=True` the
+    transfer also enters the velocity state at once: the caller must then discard the state if
+    its transaction does not commit (`realtime.discard`). `branches` memoises bank branches."""
+    now = clock.now()
+    check_time(data, now)
+    code = data.bank_area_code or actor.area_code or ""
+    bank = branches.get(code) if branches is not None else None
+    if bank is None:
+        bank = areas.get(session, code=code)
+        if branches is not None:
+            branches[code] = bank
+    if not actor.scope.contains(bank.path):
+        raise NotFound("辖区", "Area", code)
     person = people.find_by_phone(session, phone=data.payer.phone) if data.payer.phone else None
     age = data.payer.age if data.payer.age is not None else (person.age if person else None)
     tags = tuple(sorted(set(data.payer.tags) | set(person.tags if person else ())))
@@ -112,12 +155,13 @@ def score(session: Session, *, actor: Principal, data: TransactionIn) -> tuple[T
         channel=data.channel.value, device=device_hash(data.device_id) if data.device_id else None,
         payer_age=age, payer_tags=tags, new_customer=data.payer.new_customer, on_call=data.on_call,
         screen_sharing=data.screen_sharing, remote_control=data.remote_control)
-    scorer = realtime.scorer_for(session)
     scorer.listed.check(session, payee_hash)  # warm the cache on this session, outside the lock
     with scorer.lock:
         features = scorer.features(transfer)
         verdict = evaluate(scorer.ruleset, features)
-    tx = Transaction(
+        if apply:
+            scorer.state.apply(transfer, flagged=DECISION_RANK[verdict.decision] >= DECISION_RANK[Decision.HOLD])
+    values = dict(
         external_id=data.id, fingerprint=fingerprint, occurred_at=data.occurred_at, amount_fen=data.amount_fen,
         currency=data.currency, channel=data.channel.value, payer_account_hash=payer_hash,
         payer_account_masked=mask(PIIKind.BANK_CARD, data.payer.account) or "",
@@ -128,23 +172,60 @@ def score(session: Session, *, actor: Principal, data: TransactionIn) -> tuple[T
         device_hash=transfer.device, on_call=data.on_call, screen_sharing=data.screen_sharing,
         remote_control=data.remote_control, area_code=bank.code, area_path=bank.path,
         created_at=now, features=features, **_verdict_columns(verdict), initial_decision=verdict.decision)
-    try:
-        with session.begin_nested():
-            session.add(tx)
-            session.flush()
-    except IntegrityError:  # the same id arrived concurrently and won the race
-        winner = session.scalars(select(Transaction).where(Transaction.external_id == data.id)).one()
-        return _replay(actor, winner, fingerprint), True
-    realtime.apply_after_commit(session, scorer, transfer, verdict.decision)
-    _announce(session, actor, tx, verdict.decision)
-    return tx, False
+    return values, transfer
 
 
-def _replay(actor: Principal, tx: Transaction, fingerprint: str) -> Transaction:
+@dataclass(frozen=True, slots=True)
+class Decided:
+    """A transfer just stored by the batch writer: the columns the answer and the announcement
+    read, without the cost of an ORM object (~90 µs each, the scorer itself takes ~60 µs)."""
+
+    id: int
+    external_id: str
+    fingerprint: str
+    decision: str
+    initial_decision: str
+    score: int
+    reasons: list[str]
+    executions: list[dict[str, Any]]
+    ruleset_label: str
+    amount_fen: int
+    occurred_at: datetime
+    payer_account_masked: str
+    payee_account_masked: str
+    payee_account_hash: str
+    payer_person_id: int | None
+    payer_phone_hash: str | None
+    payer_area_code: str | None
+    area_code: str
+    area_path: str
+    checklist_answers: dict[str, str] | None = None
+    teller_action: str | None = None
+
+    @classmethod
+    def of(cls, pk: int, values: dict[str, Any]) -> Decided:
+        return cls(id=pk, **{name: values[name] for name in _DECIDED_COLUMNS})
+
+
+TransferRow = TypeVar("TransferRow", Transaction, Decided)
+
+_DECIDED_COLUMNS = (
+    "external_id", "fingerprint", "decision", "initial_decision", "score", "reasons", "executions", "ruleset_label",
+    "amount_fen", "occurred_at", "payer_account_masked", "payee_account_masked", "payee_account_hash",
+    "payer_person_id", "payer_phone_hash", "payer_area_code", "area_code", "area_path",
+)  # fmt: skip
+
+
+def replay(actor: Principal, tx: TransferRow, fingerprint: str) -> TransferRow:
+    """The stored transfer for a repeated id, or 409 if the id was used for different content."""
+    check_replay(actor, tx, fingerprint)
+    return tx
+
+
+def check_replay(actor: Principal, tx: Transaction | Decided, fingerprint: str) -> None:
     if tx.fingerprint != fingerprint or not actor.scope.contains(tx.area_path):
         raise Conflict("该流水号已用于另一笔交易", "transaction id already used for a different transfer",
                        code="duplicate_transaction_id", fields={"id": tx.external_id})
-    return tx
 
 
 def _verdict_columns(verdict: Verdict) -> dict[str, Any]:
@@ -152,11 +233,14 @@ def _verdict_columns(verdict: Verdict) -> dict[str, Any]:
             "executions": [e.to_dict() for e in verdict.executions], "ruleset_label": verdict.ruleset}
 
 
-def _announce(session: Session, actor: Principal, tx: Transaction, decision: str) -> None:
-    """hold and block go to the warning engine (高 warning to the payer's station); block files a report."""
+def announce(session: Session, actor: Principal, tx: Transaction | Decided, decision: str,
+             send: Callable[[Session, str, dict[str, Any]], object] = emit) -> None:
+    """verify and worse are announced (`transaction.decided`): hold and block go to the warning
+    engine (高 warning to the payer's station); block files a report. `send` queues the event
+    (default: published when the session commits)."""
     if DECISION_RANK[decision] < DECISION_RANK[Decision.VERIFY]:
         return
-    emit(session, TRANSACTION_DECIDED, {
+    send(session, TRANSACTION_DECIDED, {
         "transaction_id": tx.id, "external_id": tx.external_id, "decision": decision, "score": tx.score,
         "reasons": list(tx.reasons), "amount_fen": tx.amount_fen, "payer_person_id": tx.payer_person_id,
         "payer_phone_hash": tx.payer_phone_hash, "payer_area_code": tx.payer_area_code,
@@ -167,7 +251,7 @@ def _announce(session: Session, actor: Principal, tx: Transaction, decision: str
         _file_report(session, actor, tx)
 
 
-def _file_report(session: Session, actor: Principal, tx: Transaction) -> None:
+def _file_report(session: Session, actor: Principal, tx: Transaction | Decided) -> None:
     if session.scalar(select(InterceptionReport.id).where(InterceptionReport.transaction_id == tx.id)):
         return
     summary = (f"{clock.local(tx.occurred_at):%Y-%m-%d %H:%M} 转账 {tx.amount_fen / 100:,.2f} 元至 "
@@ -203,7 +287,7 @@ def answer_checklist(session: Session, *, actor: Principal, transaction_id: int,
     audit.record(session, actor=actor, action="risk.checklist", object_type="transaction", object_id=tx.id,
                  detail={"answers": answers, "from": before, "to": verdict.decision, "score": verdict.score})
     if DECISION_RANK[verdict.decision] > DECISION_RANK[before] and verdict.decision in (Decision.HOLD, Decision.BLOCK):
-        _announce(session, actor, tx, verdict.decision)
+        announce(session, actor, tx, verdict.decision)
     return tx
 
 
@@ -239,7 +323,7 @@ def resolve(session: Session, *, actor: Principal, transaction_id: int, action: 
     audit.record(session, actor=actor, action="risk.resolve", object_type="transaction", object_id=tx.id,
                  detail={"action": chosen.value, "decision": tx.decision, "note": note, "is_fraud": is_fraud})
     if raised:
-        _announce(session, actor, tx, tx.decision)
+        announce(session, actor, tx, tx.decision)
     elif chosen is TellerAction.BLOCKED:
         _file_report(session, actor, tx)
     return tx

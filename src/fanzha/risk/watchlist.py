@@ -44,6 +44,23 @@ class ListedAccounts:
         self._cache[account_hash] = (now, listed)
         return listed
 
+    def prefetch(self, session: Session, account_hashes: set[str]) -> None:
+        """Fill the cache for many payees with one query (a batch of transfers)."""
+        now = time.monotonic()
+        missing = [h for h in account_hashes if h not in self._extra
+                   and (h not in self._cache or now - self._cache[h][0] >= self.ttl)]
+        if not missing:
+            return
+        try:
+            from fanzha.risklists import service as risklists
+        except ImportError:
+            return
+        listed = {key for _, key in risklists.listed_keys(session, (("account", h) for h in missing))}
+        if len(self._cache) + len(missing) > 200_000:
+            self._cache.clear()
+        for h in missing:
+            self._cache[h] = (now, h in listed)
+
     def forget(self, account_hash: str | None = None) -> None:
         if account_hash is None:
             self._cache.clear()

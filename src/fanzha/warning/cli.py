@@ -90,6 +90,7 @@ def worker(
     batch: int = 500,
     claim_idle_ms: int = 30_000,
     timer: Annotated[bool, typer.Option(help="同时运行超时升级定时器")] = True,
+    relay: Annotated[bool, typer.Option(help="同时补发发件箱中未发布的事件 / relay the event outbox")] = True,
 ) -> None:
     """消费 Redis Streams 生成预警指令（可多进程）/ consume the bus in a consumer group."""
     from fanzha.core.settings import get_settings
@@ -106,6 +107,12 @@ def worker(
     signal.signal(signal.SIGINT, lambda *_: stop.set())
     if timer:
         threading.Thread(target=sla.timer_loop, args=(stop,), daemon=True).start()
+    if relay:  # outbox rows a dead producer committed but never published go to the streams
+        from fanzha.core import events
+        from fanzha.core.redis_bus import RedisStreamsBus
+
+        threading.Thread(target=events.relay_loop, args=(stop,), kwargs={"bus": RedisStreamsBus(url, prefix=prefix)},
+                         daemon=True).start()
     w = BatchWorker(url, prefix=prefix, group=group, consumer=consumer, batch=batch, claim_idle_ms=claim_idle_ms)
     typer.echo(f"worker {w.bus.consumer} 已启动 / started", err=True)
     w.run(should_stop=stop.is_set)

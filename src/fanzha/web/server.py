@@ -22,6 +22,8 @@ BACKGROUND_JOBS: list[str] = [
     "fanzha.stats.warmup:run",
     "fanzha.outreach.planning:warm_loop",
     "fanzha.cases.gangs:warm_loop",
+    "fanzha.risk.realtime:warm",
+    "fanzha.core.events:relay_loop",
 ]
 
 

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 24966b9f2c19
+Revision ID: f845a96b28ff
 Revises: 
-Create Date: 2026-11-29 12:24:03.183804
+Create Date: 2026-11-29 13:07:49.845496
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import fanzha.core.db
 import fanzha.core.pii
 
 
-revision = '24966b9f2c19'
+revision = 'f845a96b28ff'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -65,6 +65,16 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_audit_record_at'), ['at'], unique=False)
         batch_op.create_index(batch_op.f('ix_audit_record_object_id'), ['object_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_audit_record_object_type'), ['object_type'], unique=False)
+
+    op.create_table('event_outbox',
+    sa.Column('id', sa.String(length=40), nullable=False),
+    sa.Column('events', sa.Text(), nullable=False),
+    sa.Column('available_at', fanzha.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_event_outbox'))
+    )
+    with op.batch_alter_table('event_outbox', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_event_outbox_available_at'), ['available_at'], unique=False)
 
     op.create_table('event_receipt',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -805,6 +815,10 @@ def downgrade() -> None:
     op.drop_table('risk_entry')
     op.drop_table('graph_entity')
     op.drop_table('event_receipt')
+    with op.batch_alter_table('event_outbox', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_event_outbox_available_at'))
+
+    op.drop_table('event_outbox')
     with op.batch_alter_table('audit_record', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_audit_record_object_type'))
         batch_op.drop_index(batch_op.f('ix_audit_record_object_id'))
