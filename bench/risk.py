@@ -1,6 +1,6 @@
 """Bank transfer scoring benchmark (issue #5).
 
-    .venv/bin/python -P bench/risk.py                 # all parts, ~1-2 minutes on 2 cores
+    .venv/bin/python -P bench/risk.py                 # all parts, ~3 minutes on 2 cores
     .venv/bin/python -P bench/risk.py --skip-http     # in-process + quality only
 
 1. In-process: the real-time scorer (incremental velocity state + rules) over the simulated
@@ -12,9 +12,13 @@
    `--pg`; POST /api/v1/risk/transactions at --rate requests/s for --seconds, open loop (latency
    from the scheduled send time, so queueing counts), lean asyncio HTTP/1.1 client; reports the
    server's and the client's CPU time and the load.
-3. Quality on the simulated stream: recall of fraud-driven transfers vs share of normal transfers
-   sent to verify or worse, across verify thresholds (the curve), for two seeds (1 was used to
-   tune the default rules; 2 was not).
+3. Quality on the simulated stream, held-out seeds 2, 3, 4 (seed 1 was used to tune the rules,
+   5-7 to train the packaged model): recall of fraud-driven transfers vs share of normal
+   transfers sent to verify or worse, for the rules alone (model off) and rules + model, each
+   seed scored twice in the same run; the curve = best recall at ≤ 0.5 / 1 / 2 / 5% of normal
+   transfers flagged (sweeping the verify threshold, and for rules + model also the model cut).
+
+    .venv/bin/python -P bench/risk.py --only-quality  # part 3 alone, ~1 minute
 """
 
 # ruff: noqa: E402
@@ -56,11 +60,13 @@ def sim_stream(seed: int, residents: int, days: int) -> tuple[list[Any], Any]:
     return items, known_fraud_accounts(ctx.rings, seed=seed)
 
 
-def in_process(items: list[Any], listed: list[str]) -> tuple[list[tuple[Any, int, str]], dict[str, float]]:
+def in_process(items: list[Any], listed: list[str],
+               model: Any = "packaged") -> tuple[list[tuple[Any, Any, float | None]], dict[str, float]]:
+    """The shipped scorer (rules + the packaged model unless `model=None`) over the stream."""
     from fanzha.risk.engine import Scorer
     from fanzha.risk.features import HashedAccountSet, VelocityState
 
-    scorer = Scorer(state=VelocityState(risk_list=HashedAccountSet(listed)))
+    scorer = Scorer(state=VelocityState(risk_list=HashedAccountSet(listed)), model=model)
     # The stream itself is 100k+ long-lived objects: keep the cyclic GC from rescanning them
     # (a server does the same after start-up with gc.freeze()).
     gc.collect()
@@ -68,15 +74,17 @@ def in_process(items: list[Any], listed: list[str]) -> tuple[list[tuple[Any, int
     lat: list[float] = []
     decided = []
     clock = time.perf_counter
-    t0 = clock()
+    t0, cpu0 = clock(), time.process_time()
     for s in items:
         a = clock()
-        _, verdict = scorer.decide(s.transfer)
+        f, verdict = scorer.decide(s.transfer)
         lat.append(clock() - a)
-        decided.append((s, verdict.score, verdict.decision))
+        decided.append((s, verdict, f["model_score"]))
     elapsed = clock() - t0
+    gc.unfreeze()
     return decided, {"n": len(items), "per_s": len(items) / elapsed, "p50_ms": pct(lat, 0.5) * 1e3,
-                     "p99_ms": pct(lat, 0.99) * 1e3, "max_ms": max(lat) * 1e3}
+                     "p99_ms": pct(lat, 0.99) * 1e3, "max_ms": max(lat) * 1e3,
+                     "cpu_us": (time.process_time() - cpu0) / len(items) * 1e6}
 
 
 NAIVE_SCHEMA = """
@@ -91,9 +99,10 @@ def naive(items: list[Any], listed: list[str]) -> dict[str, float]:
     """The same features, each one a query over the stored history (what a scan-per-feature design does)."""
     from fanzha.risk.engine import default_ruleset
     from fanzha.risk.features import DAY, HOUR, LOCAL_OFFSET, WINDOW, is_near_limit
+    from fanzha.risk.model import packaged_model
     from fanzha.risk.scoring import DECISION_RANK, evaluate
 
-    ruleset, known = default_ruleset(), set(listed)
+    ruleset, known, model = default_ruleset(), set(listed), packaged_model()
     db = sqlite3.connect(":memory:")
     db.executescript(NAIVE_SCHEMA)
 
@@ -111,6 +120,8 @@ def naive(items: list[Any], listed: list[str]) -> dict[str, float]:
         f: dict[str, Any] = {"amount_fen": t.amount_fen, "channel": t.channel, "hour_local": hour,
                              "night": hour >= 23 or hour < 6, "payer_age": t.payer_age,
                              "payer_elderly": (t.payer_age or 0) >= 60 or "老人" in t.payer_tags,
+                             "payer_vulnerable": (t.payer_age or 0) >= 60 or bool({"老人", "学生", "曾被骗"}
+                                                                                   & set(t.payer_tags)),
                              "new_customer": t.new_customer, "on_call": t.on_call,
                              "any_remote": t.screen_sharing or t.remote_control, "near_limit": near,
                              "checklist_answered": False, "checklist_points": 0, "checklist_red_flags": 0}
@@ -123,7 +134,7 @@ def naive(items: list[Any], listed: list[str]) -> dict[str, float]:
         f["amount_24h_fen"] = one("SELECT coalesce(sum(amount),0) FROM h WHERE payer=? AND ts>=? AND ts<=?",
                                   p, ts - DAY, ts) + t.amount_fen
         total_7d = one("SELECT coalesce(sum(amount),0) FROM h WHERE payer=? AND ts>=? AND ts<=?", p, ts - WINDOW, ts)
-        f["count_7d"], f["amount_7d_fen"] = prior + 1, total_7d + t.amount_fen
+        f["count_7d"], f["amount_7d_fen"], f["payer_history_7d"] = prior + 1, total_7d + t.amount_fen, prior
         f["amount_ratio"] = round(t.amount_fen * prior / total_7d, 1) if prior and total_7d else None
         first = one("SELECT min(ts) FROM h WHERE payer=? AND payee=? AND ts<=?", p, q, ts)
         f["first_to_payee"] = first is None
@@ -134,6 +145,8 @@ def naive(items: list[Any], listed: list[str]) -> dict[str, float]:
                                           "AND ts>=? AND ts<=?", p, q, ts - WINDOW, ts) + t.amount_fen
         f["payee_payers_24h"] = one("SELECT count(DISTINCT payer) FROM (SELECT payer FROM h WHERE payee=? AND ts>=? "
                                     "AND ts<=? UNION SELECT ?)", q, ts - DAY, ts, p)
+        f["payee_inflow_24h_fen"] = one("SELECT coalesce(sum(amount),0) FROM h WHERE payee=? AND ts>=? AND ts<=?",
+                                        q, ts - DAY, ts) + t.amount_fen
         f["new_device"] = t.device is not None and not f["payer_first_seen"] and one(
             "SELECT count(*) FROM h WHERE payer=? AND device=?", p, t.device) == 0
         f["near_limit_count_24h"] = one("SELECT coalesce(sum(near),0) FROM h WHERE payer=? AND ts>=? AND ts<=?",
@@ -143,6 +156,8 @@ def naive(items: list[Any], listed: list[str]) -> dict[str, float]:
         f["payer_flagged_24h"] = one("SELECT count(*) FROM h WHERE payer=? AND flagged=1 AND ts>=? AND ts<?",
                                      p, ts - DAY, ts) > 0
         f["payee_on_risk_list"] = q in known
+        if model is not None:
+            f["model_score"], f["model_reasons"] = model.assess(f)
         verdict = evaluate(ruleset, f)
         db.execute("INSERT OR IGNORE INTO h VALUES (?,?,?,?,?,?,?,?)",
                    (t.id, ts, p, q, t.amount_fen, t.device, int(near),
@@ -150,25 +165,92 @@ def naive(items: list[Any], listed: list[str]) -> dict[str, float]:
         lat.append(time.perf_counter() - a)
     elapsed = time.perf_counter() - t0
     return {"n": len(items), "per_s": len(items) / elapsed, "p50_ms": pct(lat, 0.5) * 1e3,
-            "p99_ms": pct(lat, 0.99) * 1e3, "queries_per_decision": 18}
+            "p99_ms": pct(lat, 0.99) * 1e3, "queries_per_decision": 19}
 
 
-def quality(seed: int, residents: int, days: int) -> None:
+BUDGETS = (0.005, 0.01, 0.02, 0.05)
+MODEL_RULE = "R16"
+
+
+def _rules_only_score(verdict: Any) -> int:
+    """The verdict's score without the model rule (same clamp as scoring.evaluate)."""
+    return max(0, min(100, sum(e.score for e in verdict.executions if e.hit and e.code != MODEL_RULE)))
+
+
+def best_recall(rules: Any, model: Any, fraud: Any, budget: float, with_model: bool) -> float:
+    """Best recall with at most `budget` of normal transfers flagged, flagging "rules score ≥ v"
+    (v swept 5..100, or off) OR, with the model, "model_score > cut" (cut at the budget's edge)."""
+    import numpy as np
+
+    normal = ~fraud
+    allowed_total = int(budget * normal.sum())
+    best = 0.0
+    for v in [*range(5, 101, 5), 10_000]:
+        by_rules = rules >= v
+        allowed = allowed_total - int((by_rules & normal).sum())
+        if allowed < 0:
+            continue
+        flagged = by_rules
+        if with_model:
+            rest = np.sort(model[normal & ~by_rules])[::-1]
+            cut = rest[allowed] if allowed < len(rest) else -1.0
+            flagged = by_rules | (model > cut)
+        best = max(best, float(flagged[fraud].mean()))
+    return best
+
+
+def quality(seeds: list[int], residents: int, days: int) -> None:
+    import numpy as np
+
     from fanzha.risk.engine import default_ruleset
+    from fanzha.risk.model import packaged_model
     from fanzha.risk.simulate import measure
 
-    items, listed = sim_stream(seed, residents, days)
-    decided, _ = in_process(items, listed)
-    result = measure(decided, default_ruleset().thresholds, since=START)
-    print(f"\n[3] quality, seed {seed}{' (rules tuned on this seed)' if seed == 1 else ' (held out)'}: "
-          f"{result.normal:,} normal + {result.fraud:,} fraud-driven transfers")
-    d = result.at_default
-    print(f"    default rules: recall {d['recall']:.3f} (verify or worse) / {d['recall_hold_or_block']:.3f} "
-          f"(hold or block) at {d['normal_flagged']:.2%} of normal transfers sent to verify or worse; "
-          f"median minutes from first fraud contact to first flagged transfer: {result.minutes_to_hold}")
-    print("    verify_at  recall  normal_flagged")
-    for row in result.curve:
-        print(f"    {row['verify_at']:>9}  {row['recall']:.3f}  {row['normal_flagged']:.4f}")
+    thresholds = default_ruleset().thresholds
+    meta = (packaged_model().meta if packaged_model() else {}).get("trained_on", {})
+    print(f"\n[3] quality on held-out seeds {seeds} ({residents:,} residents, {days} days; rules tuned on seed 1, "
+          f"model trained on seeds {meta.get('simulator_seeds')}); flagged = sent to verify or worse")
+    curves: dict[str, list[list[float]]] = {"rules": [], "model": []}
+    for seed in seeds:
+        t0, cpu0 = time.perf_counter(), time.process_time()
+        items, listed = sim_stream(seed, residents, days)
+        runs = {}
+        for name, model in (("rules", None), ("model", "packaged")):
+            decided, _ = in_process(items, listed, model=model)
+            runs[name] = [d for d in decided if d[0].transfer.at >= START]
+        fraud = np.array([s.is_fraud for s, _, _ in runs["model"]])
+        normal = ~fraud
+        rules_only = np.array([v.score for _, v, _ in runs["rules"]])
+        res_model = measure([(s, v.score, v.decision) for s, v, _ in runs["model"]], thresholds)
+        res_rules = measure([(s, v.score, v.decision) for s, v, _ in runs["rules"]], thresholds)
+        print(f"    seed {seed}: {int(normal.sum()):,} normal + {int(fraud.sum()):,} fraud-driven transfers "
+              f"(generated and scored twice in {time.perf_counter() - t0:.0f} s, "
+              f"CPU {time.process_time() - cpu0:.0f} s)")
+        old = rules_only >= 30
+        print(f"      rules only, verify ≥ 30 (previous default): recall {old[fraud].mean():.3f} "
+              f"at {old[normal].mean():.2%} normal flagged")
+        print(f"      rules only, verify ≥ {thresholds['verify']} (model off):        recall "
+              f"{res_rules.at_default['recall']:.3f} at {res_rules.at_default['normal_flagged']:.2%}")
+        d = res_model.at_default
+        print(f"      rules + model (shipped default):          recall {d['recall']:.3f} at {d['normal_flagged']:.2%}")
+        for name, res in (("rules only", res_rules), ("rules + model", res_model)):
+            held = np.array([v.decision in ("hold", "block") for _, v, _ in runs["rules" if res is res_rules
+                                                                              else "model"]])
+            print(f"        {name}: hold or block recall {res.at_default['recall_hold_or_block']:.3f} at "
+                  f"{held[normal].mean():.2%} of normal transfers held or blocked; median minutes from first "
+                  f"fraud contact to first flagged transfer {res.minutes_to_hold}")
+        model_rules = np.array([_rules_only_score(v) for _, v, _ in runs["model"]])
+        model_score = np.array([m or 0.0 for _, _, m in runs["model"]], dtype=float)
+        for name, rules, with_model in (("rules", rules_only, False), ("model", model_rules, True)):
+            curves[name].append([best_recall(rules, model_score, fraud, b, with_model) for b in BUDGETS])
+        print("      best recall at ≤ " + " / ".join(f"{b:.1%}" for b in BUDGETS) + " normal flagged: rules only "
+              + " / ".join(f"{x:.3f}" for x in curves["rules"][-1]) + "; rules + model "
+              + " / ".join(f"{x:.3f}" for x in curves["model"][-1]))
+    print("    curve, mean over the seeds (best recall at ≤ share of normal transfers flagged):")
+    print("      flagged ≤   " + "  ".join(f"{b:>6.1%}" for b in BUDGETS))
+    for name, label in (("rules", "rules only  "), ("model", "rules+model ")):
+        print(f"      {label}" + "  ".join(f"{float(np.mean([c[k] for c in curves[name]])):>6.3f}"
+                                   for k in range(len(BUDGETS))))
 
 
 PG_URL = os.environ.get("FANZHA_BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -358,6 +440,8 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=18931)
     parser.add_argument("--skip-http", action="store_true")
     parser.add_argument("--only-http", action="store_true")
+    parser.add_argument("--only-quality", action="store_true", help="part 3 alone")
+    parser.add_argument("--quality-seeds", default="2,3,4", help="held-out simulator seeds for part 3")
     parser.add_argument("--pg", action="store_true", help="HTTP part on PostgreSQL instead of a SQLite file")
     parser.add_argument("--jobs", action="store_true",
                         help="HTTP server with its background jobs (in-process event consumers), as `fanzha serve`")
@@ -369,17 +453,25 @@ def main() -> None:
     from fanzha.core import pii
 
     pii.set_keyring(pii.Keyring(b"r" * 32))
+    seeds = [int(x) for x in args.quality_seeds.split(",")]
+    if args.only_quality:
+        quality(seeds, args.residents, args.days)
+        return
     items, listed = sim_stream(1, args.residents, args.days)
     if args.only_http:
         h = http(items, args.rate, args.seconds, args.port, args.pg, args.jobs)
         print(f"[2] HTTP {'PostgreSQL' if args.pg else 'SQLite'} {args.rate}/s x {args.seconds}s: {h}")
         return
     _, fast = in_process(items, listed)
+    _, rules_only = in_process(items, listed, model=None)
     _, fast_head = in_process(items[:args.naive_n], listed)
     slow = naive(items[:args.naive_n], listed)
     print(f"[1] in-process, {fast['n']:,} transfers (seed 1, {args.residents:,} residents, {args.days}+14 days): "
           f"{fast['per_s']:,.0f} decisions/s, p50 {fast['p50_ms']:.3f} ms, p99 {fast['p99_ms']:.3f} ms, "
-          f"max {fast['max_ms']:.2f} ms")
+          f"max {fast['max_ms']:.2f} ms, CPU {fast['cpu_us']:.0f} µs/decision, load {os.getloadavg()[0]:.1f}")
+    print(f"    same stream, model off (rules only): {rules_only['per_s']:,.0f}/s, p99 {rules_only['p99_ms']:.3f} ms, "
+          f"CPU {rules_only['cpu_us']:.0f} µs/decision → the model costs "
+          f"{fast['cpu_us'] - rules_only['cpu_us']:.0f} µs/decision")
     print(f"    same first {args.naive_n:,}: incremental state {fast_head['per_s']:,.0f}/s "
           f"p99 {fast_head['p99_ms']:.3f} ms"
           f" vs naive per-feature SQLite queries {slow['per_s']:,.0f}/s p99 {slow['p99_ms']:.3f} ms "
@@ -392,8 +484,7 @@ def main() -> None:
               f"errors {h['errors']} {h['error_codes']} (0 = timeout); server CPU {h['server_cpu_s']:.1f} s "
               f"({h['server_cpu_s'] * 1e3 / h['n']:.2f} ms/request), client CPU {h['client_cpu_s']:.1f} s, "
               f"load {h['load_1min']:.1f}")
-    quality(1, args.residents, args.days)
-    quality(2, args.residents, args.days)
+    quality(seeds, args.residents, args.days)
 
 
 if __name__ == "__main__":

@@ -90,11 +90,12 @@ def test_teller_counter_check_ends_in_hold(open_as: Callable[..., Page], screens
     page.fill("input[name=payer_age]", "67")
     page.fill("input[name=payee_account]", luhn_card("621700", rng))
     page.fill("input[name=payee_name]", "李某")
-    page.check("input[name=on_call]")
+    # Screen sharing (45) + the model score (35) → hold; on a call as well would add 20 → block.
     page.check("input[name=screen_sharing]")
     page.click("button:has-text('评估风险')")
     expect(page.locator("#decision")).to_contain_text("暂缓")
     expect(page.locator("body")).to_contain_text("屏幕共享")
+    expect(page.locator("body")).to_contain_text("模型评分")
     screens.shoot(page, "bank-counter-hold", docs=True)
     resolve = page.locator("form[action$=resolve]")
     resolve.locator("input[name=action][value=held]").check()

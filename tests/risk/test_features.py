@@ -94,7 +94,12 @@ def test_prune_forgets_old_payers_but_keeps_recent_ones() -> None:
     ({"payee_on_risk_list": True}, "block", "收款账户在涉诈账户名单中"),
     ({"any_remote": True}, "verify", "转账时手机处于屏幕共享/远程控制状态"),
     ({"any_remote": True, "on_call": True, "amount_fen": 1_000_000}, "hold", "边通话边转账（金额 10,000元）"),
-    ({"near_limit_count_24h": 3}, "verify", "24 小时内 3 笔金额贴近限额，疑似拆分转账规避限额"),
+    ({"near_limit_count_24h": 3}, "allow", None),  # 30 alone is under verify (35): the model must agree
+    ({"near_limit_count_24h": 3, "model_score": 0.3}, "allow", None),
+    ({"near_limit_count_24h": 3, "model_score": 0.62, "model_reasons": "24小时内3笔贴近限额"}, "hold",
+     "24 小时内 3 笔金额贴近限额，疑似拆分转账规避限额"),
+    ({"model_score": 0.93, "model_reasons": "首次向该收款人转账、收款账户24小时内6人转入"}, "verify",
+     "模型评分 0.93：首次向该收款人转账、收款账户24小时内6人转入"),
     ({"payee_payers_24h": 8, "first_to_payee": True, "amount_fen": 300_000}, "verify", "疑似过渡（跑分）账户"),
     ({"any_remote": True, "checklist_answered": True, "checklist_points": 0}, "allow", "柜面问询未发现诈骗特征"),
 ])

@@ -112,5 +112,6 @@ def train(
                                progress=lambda msg: typer.echo(msg, err=True))
     out.write_text(trained.to_json(), encoding="utf-8")
     meta = trained.meta
-    typer.echo(f"已写入 {out}：{meta['train_rows']:,} 笔（诈骗 {meta['train_fraud']:,}），训练集上 规则≥{meta['verify_at']} "
-               f"或模型：召回 {meta['train_recall']:.3f}，正常转账被送核实 {meta['train_normal_flagged']:.2%}")
+    typer.echo(f"已写入 {out}：{meta['train_rows']:,} 笔（诈骗 {meta['train_fraud']:,}），"
+               f"训练集上 规则≥{meta['verify_at']} 或模型：召回 {meta['train_recall']:.3f}，"
+               f"正常转账被送核实 {meta['train_normal_flagged']:.2%}")

@@ -31,7 +31,7 @@ class Scorer:
     rules alone (`model_score` stays None, so R16 never fires)."""
 
     def __init__(self, ruleset: RuleSet | None = None, state: VelocityState | None = None,
-                 model: LogisticModel | None | Literal["packaged"] = "packaged") -> None:
+                 model: LogisticModel | Literal["packaged"] | None = "packaged") -> None:
         self.ruleset = ruleset if ruleset is not None else default_ruleset()
         self.state = state if state is not None else VelocityState()
         self.model = packaged_model() if model == "packaged" else model
