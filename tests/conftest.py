@@ -159,3 +159,16 @@ def frozen_clock() -> Iterator[clock.FrozenClock]:
     clock.set_clock(fc)
     yield fc
     clock.set_clock(clock.Clock())
+
+
+@pytest.fixture
+def redis_url() -> Iterator[str]:
+    """The real Redis this machine runs; tests that need it are skipped, with the reason, where it is absent."""
+    import redis
+
+    url = os.environ.get("FANZHA_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+    try:
+        redis.Redis.from_url(url).ping()
+    except redis.ConnectionError as exc:
+        pytest.skip(f"Redis at {url} unreachable: {exc}")
+    yield url

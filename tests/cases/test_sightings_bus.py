@@ -4,7 +4,6 @@ their own consumer group, independent of the warning workers' group."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import func, select
@@ -12,18 +11,6 @@ from sqlalchemy import func, select
 from fanzha.core import clock, events, settings
 from fanzha.core.db import Database
 from fanzha.core.events import TRANSACTION_DECIDED, Event
-
-
-@pytest.fixture
-def redis_url() -> Iterator[str]:
-    import redis
-
-    url = "redis://127.0.0.1:6379/0"
-    try:
-        redis.Redis.from_url(url).ping()
-    except redis.ConnectionError as exc:
-        pytest.skip(f"Redis at {url} unreachable: {exc}")
-    yield url
 
 
 def test_the_process_bus_is_redis_streams_when_configured(redis_url: str, monkeypatch: pytest.MonkeyPatch) -> None:

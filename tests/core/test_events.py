@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 
 import pytest
 
@@ -53,18 +52,6 @@ def test_first_delivery_is_true_once_per_consumer(database: Database) -> None:
         assert events.first_delivery(s, consumer="warning", event_id="e1")
         assert not events.first_delivery(s, consumer="warning", event_id="e1")
         assert events.first_delivery(s, consumer="stats", event_id="e1")
-
-
-@pytest.fixture
-def redis_url() -> Iterator[str]:
-    import redis
-
-    url = "redis://127.0.0.1:6379/0"
-    try:
-        redis.Redis.from_url(url).ping()
-    except redis.ConnectionError as exc:
-        pytest.skip(f"Redis at {url} unreachable: {exc}")
-    yield url
 
 
 def make_bus(url: str, prefix: str, consumer: str, claim_idle_ms: int = 50):  # type: ignore[no-untyped-def]

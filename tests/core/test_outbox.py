@@ -7,7 +7,6 @@ import json
 import threading
 import uuid
 from collections import Counter
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
@@ -237,18 +236,6 @@ def test_concurrent_relays_publish_each_event_once(
 
 
 # --- Redis Streams ---------------------------------------------------------------------------
-
-
-@pytest.fixture
-def redis_url() -> Iterator[str]:
-    import redis
-
-    url = "redis://127.0.0.1:6379/0"
-    try:
-        redis.Redis.from_url(url).ping()
-    except redis.ConnectionError as exc:
-        pytest.skip(f"Redis at {url} unreachable: {exc}")
-    yield url
 
 
 def test_redis_consumers_get_a_relayed_event_once_per_group(

@@ -5,12 +5,31 @@ and warning/rulestore.py so both keep the same life cycle."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, String, Text, func, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from fanzha.core.db import UTCDateTime
 
 PUBLISHED, RETIRED = "published", "retired"
+
+
+class VersionedText:
+    """Columns every versioned rule file has (mixed into the risk and warning version models)."""
+
+    source: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    if TYPE_CHECKING:
+        version: int  # declared by each model (unique per kind or overall)
+
+    @property
+    def label(self) -> str:
+        return f"v{self.version}"
 
 
 def next_version(session: Session, model: Any, *where: ColumnElement[bool]) -> int:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from fanzha.core.db import Base, UTCDateTime
 from fanzha.core.pii import Encrypted
 from fanzha.core.scope import AreaScoped
+from fanzha.core.versions import VersionedText
 
 
 class Decision(StrEnum):
@@ -93,7 +94,7 @@ class RuleSetStatus(StrEnum):
 RULESET_STATUS_ZH = {RuleSetStatus.DRAFT: "草稿", RuleSetStatus.PUBLISHED: "生效中", RuleSetStatus.RETIRED: "已停用"}
 
 
-class RuleSetVersion(Base):
+class RuleSetVersion(VersionedText, Base):
     """A versioned rule set (YAML). One is published at a time; decisions name their version."""
 
     __tablename__ = "risk_ruleset"
@@ -101,16 +102,7 @@ class RuleSetVersion(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     version: Mapped[int] = mapped_column(Integer, unique=True)
     title: Mapped[str] = mapped_column(String(128))
-    source: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(16), index=True)
     backtest: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    created_by: Mapped[str] = mapped_column(String(64))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-
-    @property
-    def label(self) -> str:
-        return f"v{self.version}"
 
 
 class FreezeKind(StrEnum):

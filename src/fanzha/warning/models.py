@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from fanzha.core.db import Base, UTCDateTime
 from fanzha.core.scope import AreaScoped
+from fanzha.core.versions import VersionedText
 from fanzha.people import models as _people_models  # noqa: F401  (FK targets registered)
 from fanzha.users import models as _users_models  # noqa: F401
 
@@ -219,7 +220,7 @@ class Notification(Base):
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-class RuleFileVersion(Base):
+class RuleFileVersion(VersionedText, Base):
     """A version of a warning rule file (grading / dispatch) published from the admin page. The one
     `published` per kind is what the grader and dispatcher use; none → the packaged YAML."""
 
@@ -230,12 +231,3 @@ class RuleFileVersion(Base):
     kind: Mapped[str] = mapped_column(String(16), index=True)  # "grading" | "dispatch"
     version: Mapped[int] = mapped_column(Integer)
     note: Mapped[str] = mapped_column(String(200))
-    source: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(16), index=True)  # core.versions: published | retired
-    created_by: Mapped[str] = mapped_column(String(64))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-
-    @property
-    def label(self) -> str:
-        return f"v{self.version}"
