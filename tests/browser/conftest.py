@@ -132,9 +132,10 @@ def screens() -> Screens:
 
 @pytest.fixture
 def context(browser: Browser, live_server: LiveServer) -> Iterator[BrowserContext]:
-    """A fresh browser profile (no cookies) per test, desktop size, Chinese locale."""
+    """A fresh browser profile (no cookies) per test, desktop size, Chinese locale, reduced motion (charts
+    are drawn at once, so screenshots show them finished)."""
     ctx = browser.new_context(base_url=live_server.url, viewport={"width": 1366, "height": 860},
-                              locale="zh-CN", timezone_id="Asia/Shanghai")
+                              locale="zh-CN", timezone_id="Asia/Shanghai", reduced_motion="reduce")
     ctx.set_default_timeout(10_000)
     yield ctx
     ctx.close()
@@ -169,7 +170,7 @@ def open_as(browser: Browser, live_server: LiveServer) -> Iterator[Callable[...,
                                              for c in r.cookies.jar],
                                  "origins": []}
         ctx = browser.new_context(base_url=live_server.url, locale="zh-CN", timezone_id="Asia/Shanghai",
-                                  storage_state=_logins[username], **(device or DESKTOP))
+                                  reduced_motion="reduce", storage_state=_logins[username], **(device or DESKTOP))
         ctx.set_default_timeout(15_000)
         contexts.append(ctx)
         return ctx.new_page()
