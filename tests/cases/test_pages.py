@@ -42,7 +42,10 @@ def test_status_change_from_the_detail_page(database: Database) -> None:
     created = officer.post("/cases/new", data={"area_code": "G111", "accounts": card(2)}, follow_redirects=False)
     case_path = created.headers["location"]
     officer.post(f"{case_path}/status", data={"to": "立案", "note": "符合立案条件"})
-    assert '<span class="tag gray">立案</span>' in officer.get(case_path).text
+    detail = officer.get(case_path).text
+    assert '<span class="tag gray">立案</span>' in detail
+    assert "<th>辖区</th><td>东风村第1网格</td>" in detail  # the area's name, not its code
+    assert "<td>东风村第1网格</td>" in officer.get("/cases").text
     wrong = officer.post(f"{case_path}/status", data={"to": "移诉"}, follow_redirects=False)
     assert "error=" in wrong.headers["location"]
 

@@ -36,6 +36,15 @@ def list_areas(
     return session.scalars(stmt).all()
 
 
+def names(session: Session, codes: Iterable[str | None]) -> dict[str, str]:
+    """Display names of the given area codes, in one query (pages show names, not codes)."""
+    wanted = {c for c in codes if c}
+    if not wanted:
+        return {}
+    return {str(code): str(name) for code, name in session.execute(
+        select(Area.code, Area.name).where(Area.code.in_(wanted)))}
+
+
 def subtree_codes(session: Session, *, code: str) -> list[str]:
     root = get(session, code=code)
     return list(session.scalars(select(Area.code).where(Area.path.startswith(root.path, autoescape=True))))

@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from fanzha.areas import service as areas_service
 from fanzha.cases import gangs, linking, service
 from fanzha.cases.intake import FIELD_ROLES, TRANSITIONS
 from fanzha.cases.models import SOURCE_NAMES_ZH, Case, CaseSource, CaseStatus
@@ -93,7 +94,9 @@ def case_list(request: Request, user: CurrentUser, session: SessionDep, status: 
     total, rows = service.list_cases(session, actor=user, status=status or None, type_code=type_code or None,
                                      limit=size, offset=(max(page_no, 1) - 1) * size)
     return page(request, user, "cases/list.html", {
-        "rows": [service.summary(c) for c in rows], "total": total, "page_no": page_no, "size": size,
+        "rows": [service.summary(c) for c in rows],
+        "area_names": areas_service.names(session, (c.area_code for c in rows)),
+        "total": total, "page_no": page_no, "size": size,
         "status": status, "type_code": type_code, "statuses": [s.value for s in CaseStatus], **_choices()})
 
 
@@ -159,6 +162,7 @@ def case_detail(request: Request, case_id: int, user: CurrentUser, session: Sess
     nexts = [s.value for s in TRANSITIONS[CaseStatus(case.status)]]
     return page(request, user, "cases/detail.html", {
         "c": out, "rel": rel, "nexts": nexts, "merged": merged, "error": error,
+        "area_name": areas_service.names(session, [out.area_code]).get(out.area_code, out.area_code),
         "source_name": SOURCE_NAMES_ZH.get(out.source, out.source),  # type: ignore[call-overload]
         "can_write": user.can(Permission.CASE_WRITE)})
 

@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy import select
 
+from fanzha.areas import service as areas_service
 from fanzha.areas.models import Area
 from fanzha.core import clock
 from fanzha.core.deps import CurrentUser, SessionDep
@@ -39,11 +40,7 @@ def _choices(session: SessionDep) -> dict[str, Any]:
 
 def _area_names(session: SessionDep, warnings: Iterable[Any]) -> dict[str, str]:
     """Names of the stations/grids the listed instructions sit in (one query), for display."""
-    codes = {c for w in warnings for c in (w.station_code, w.grid_code, w.area_code) if c}
-    if not codes:
-        return {}
-    return {str(code): str(name) for code, name in session.execute(select(Area.code, Area.name)
-                                                                      .where(Area.code.in_(codes)))}
+    return areas_service.names(session, (c for w in warnings for c in (w.station_code, w.grid_code, w.area_code)))
 
 
 def _area_code_of(session: SessionDep, user: CurrentUser, typed: str) -> str:
