@@ -13,7 +13,6 @@ from alembic import op
 import fanzha.core.db
 import fanzha.core.pii
 
-
 revision = 'f845a96b28ff'
 down_revision = None
 branch_labels = None
