@@ -19,6 +19,7 @@ def test_admin_creates_a_user_and_sees_it_listed(as_user: Callable[[str], Browse
     assert r.status_code == 303  # type: ignore[attr-defined]
     page = admin.get(r.headers["location"]).text  # type: ignore[attr-defined]
     assert "已创建用户 zhang.san" in page and "张三" in page
+    assert "<td>城关镇</td>" in page  # the user's jurisdiction by name, not its code
 
 
 @pytest.mark.parametrize(("change", "field_message"), [

@@ -49,7 +49,8 @@ def campaigns_page(request: Request, user: CurrentUser, session: SessionDep, kin
         since=_day(since), until=_day(until),
         limit=PAGE_SIZE, offset=(max(page_no, 1) - 1) * PAGE_SIZE)
     return page(request, user, "outreach/campaigns.html", {
-        "rows": rows, "total": total, "page_no": page_no, "size": PAGE_SIZE,
+        "rows": rows, "area_names": areas.names(session, (r.area_code for r in rows)),
+        "total": total, "page_no": page_no, "size": PAGE_SIZE,
         "filters": {"kind": kind, "area_code": area_code, "since": since, "until": until}, **_choices()})
 
 

@@ -45,9 +45,11 @@ def _users_page(request: Request, user: CurrentUser, session: SessionDep, *, for
                 errors: dict[str, str] | None = None, notice: str | None = None, role: str = "",
                 status_code: int = 200) -> HTMLResponse:
     chosen = Role(role) if role in Role.__members__.values() else None
+    choices = _area_choices(session, user)
     return page(request, user, "admin/users.html", {
         "rows": users.list_users(session, actor=user, role=chosen), "role_filter": role,
-        "roles": ROLE_NAMES_ZH, "areas": _area_choices(session, user), "levels": LEVEL_NAMES_ZH,
+        "roles": ROLE_NAMES_ZH, "areas": choices, "area_names": {a.code: a.name for a in choices},
+        "levels": LEVEL_NAMES_ZH,
         "form": form or {"username": "", "display_name": "", "role": "", "area_code": ""},
         "errors": errors or {}, "notice": notice,
     }, status_code)
