@@ -47,20 +47,31 @@ async def csrf_form_token(request: Request) -> str | None:
     return value if isinstance(value, str) else None
 
 
+def bearer_secret(request: Request) -> str | None:
+    """The secret of an `Authorization: Bearer …` header ("" when empty), None without one."""
+    auth = request.headers.get("Authorization", "")
+    return auth[7:].strip() if auth.lower().startswith("bearer ") else None
+
+
+def require_csrf(token_kind: str, expected: str | None, sent: str | None) -> None:
+    """A browser session changing state must send its CSRF token; API tokens need none."""
+    if token_kind == "session" and sent != expected:
+        raise Forbidden("页面已过期，请刷新后重试（CSRF 校验失败）", "CSRF token missing or wrong")
+
+
 def get_current_user(
     request: Request, session: SessionDep, form_csrf: Annotated[str | None, Depends(csrf_form_token)]
 ) -> Principal:
     from fanzha.users import service as users
 
-    auth = request.headers.get("Authorization", "")
-    secret = auth[7:].strip() if auth.lower().startswith("bearer ") else request.cookies.get(SESSION_COOKIE)
+    secret = bearer_secret(request)
+    if secret is None:
+        secret = request.cookies.get(SESSION_COOKIE)
     if not secret:
         raise Unauthorized()
     user, token = users.resolve_token(session, secret=secret)
-    if token.kind == "session" and request.method not in ("GET", "HEAD", "OPTIONS"):
-        sent = request.headers.get(CSRF_HEADER) or form_csrf
-        if sent != token.csrf_token:
-            raise Forbidden("页面已过期，请刷新后重试（CSRF 校验失败）", "CSRF token missing or wrong")
+    if request.method not in ("GET", "HEAD", "OPTIONS"):
+        require_csrf(token.kind, token.csrf_token, request.headers.get(CSRF_HEADER) or form_csrf)
     request.state.csrf_token = token.csrf_token
     request.state.user_display = user.display_name
     return users.principal_of(user, client_ip(request))

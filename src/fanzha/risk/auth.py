@@ -21,8 +21,8 @@ from starlette.concurrency import run_in_threadpool
 
 from fanzha.core import clock
 from fanzha.core.db import Database, get_database
-from fanzha.core.deps import CSRF_HEADER, SESSION_COOKIE, client_ip, get_current_user
-from fanzha.core.errors import Forbidden, Unauthorized
+from fanzha.core.deps import CSRF_HEADER, SESSION_COOKIE, bearer_secret, client_ip, get_current_user, require_csrf
+from fanzha.core.errors import Unauthorized
 from fanzha.core.rbac import Permission, Principal
 
 TTL_SECONDS = 10.0
@@ -42,13 +42,6 @@ _cache: weakref.WeakKeyDictionary[Database, dict[str, _Entry]] = weakref.WeakKey
 _lock = threading.Lock()
 
 
-def _bearer(request: Request) -> str | None:
-    auth = request.headers.get("Authorization", "")
-    if not auth.lower().startswith("bearer "):
-        return None
-    return auth[7:].strip() or None
-
-
 def _resolve(database: Database, secret: str) -> _Entry:
     from fanzha.users import service as users
 
@@ -66,7 +59,7 @@ def _full_path(request: Request) -> Principal:
 
 async def scoring_principal(request: Request) -> Principal:
     """The caller, allowed to score transfers (401/403 like every other route)."""
-    secret = _bearer(request)
+    secret = bearer_secret(request) or None
     if secret is None:  # browser session: cookie + CSRF, the ordinary way
         if not request.cookies.get(SESSION_COOKIE):
             raise Unauthorized()
@@ -85,8 +78,7 @@ async def scoring_principal(request: Request) -> Principal:
                 if len(entries) >= MAX_ENTRIES:
                     entries.clear()
                 entries[key] = entry
-        if entry.kind == "session" and request.headers.get(CSRF_HEADER) != entry.csrf_token:
-            raise Forbidden("页面已过期，请刷新后重试（CSRF 校验失败）", "CSRF token missing or wrong")
+        require_csrf(entry.kind, entry.csrf_token, request.headers.get(CSRF_HEADER))
         principal = dataclasses.replace(entry.principal, ip=client_ip(request))
     principal.require(Permission.RISK_SCORE)
     return principal
