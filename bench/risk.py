@@ -37,6 +37,7 @@ import sqlite3
 import subprocess
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -274,11 +275,12 @@ def _setup_http_db(tmp: Path, pg: bool = False) -> str:
     get_settings.cache_clear()
     import fanzha.models  # noqa: F401
     from fanzha.areas import service as areas
-    from fanzha.core.db import Base, get_database
+    from fanzha.core.db import Base, get_database, set_database
     from fanzha.core.rbac import Principal, Role
     from fanzha.users import service as users
     from fanzha.users.schemas import UserCreate
 
+    set_database(None)  # a second run (--scoring both) gets its own database
     db = get_database()
     Base.metadata.create_all(db.engine)
     with db.session() as s:
@@ -294,9 +296,11 @@ def _setup_http_db(tmp: Path, pg: bool = False) -> str:
 
 
 def _cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process (Linux /proc), in seconds."""
+    """User + system CPU time of a process and its child processes (the scoring process), in seconds."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    own = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    return own + sum(_cpu_seconds(int(child)) for child in children)
 
 
 def serve(port: int, jobs: bool) -> None:
@@ -308,12 +312,16 @@ def serve(port: int, jobs: bool) -> None:
     import uvicorn
 
     from fanzha.core import logging as flog
+    from fanzha.core.db import get_database
     from fanzha.core.settings import get_settings
+    from fanzha.risk import scorer_process
     from fanzha.web.app import create_app
     from fanzha.web.server import start_background
 
     settings = get_settings()
     flog.configure(settings.log_level, settings.log_json)
+    if settings.risk_scoring == "process":  # as `fanzha serve` does (FANZHA_RISK_SCORING)
+        scorer_process.start(get_database().url)
     stop = threading.Event()
     if jobs:
         start_background(stop)
@@ -321,10 +329,11 @@ def serve(port: int, jobs: bool) -> None:
         uvicorn.run(create_app(), host="127.0.0.1", port=port, log_config=None, access_log=False)
     finally:
         stop.set()
+        scorer_process.stop()
 
 
 def http(items: list[Any], rate: int, seconds: int, port: int, pg: bool = False,
-         jobs: bool = False, warmup_s: float = 0.0) -> dict[str, Any]:
+         jobs: bool = False, warmup_s: float = 0.0, scoring: str = "process") -> dict[str, Any]:
     import socket
 
     import httpx
@@ -334,7 +343,8 @@ def http(items: list[Any], rate: int, seconds: int, port: int, pg: bool = False,
             raise SystemExit(f"port {port} is already in use; pass --port")
     tmp = Path(tempfile.mkdtemp(prefix="fzbench-risk-"))
     token = _setup_http_db(tmp, pg)
-    env = {**os.environ, "FANZHA_DATA_DIR": str(tmp), "FANZHA_LOG_LEVEL": "WARNING"}
+    env = {**os.environ, "FANZHA_DATA_DIR": str(tmp), "FANZHA_LOG_LEVEL": "WARNING",
+           "FANZHA_RISK_SCORING": scoring}
     server = subprocess.Popen([sys.executable, "-P", __file__, "--serve", str(port)] + (["--jobs"] if jobs else []),
                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
@@ -353,9 +363,12 @@ def http(items: list[Any], rate: int, seconds: int, port: int, pg: bool = False,
                            "amount_fen": t.amount_fen, "channel": t.channel, "payer": {"account": s.payer_account,
                            "age": t.payer_age}, "payee_account": s.payee_account, "on_call": t.on_call,
                            "screen_sharing": t.screen_sharing, "bank_area_code": "B1"})
-        cpu0, load0 = _cpu_seconds(server.pid), os.getloadavg()[0]
-        result = asyncio.run(_drive(port, token, bodies, rate, warmup_s=warmup_s))
-        result["server_cpu_s"] = _cpu_seconds(server.pid) - cpu0
+        load0 = os.getloadavg()[0]
+        mark: list[float] = []
+        result = asyncio.run(_drive(port, token, bodies, rate, warmup_s=warmup_s,
+                                    on_measure=lambda: mark.append(_cpu_seconds(server.pid))))
+        result["server_cpu_s"] = _cpu_seconds(server.pid) - mark[0]  # the measured requests only
+        result["server_cpu_ms_per_request"] = 1e3 * result["server_cpu_s"] / result["n"]
         result["load_1min"] = max(load0, os.getloadavg()[0])
         return result
     finally:
@@ -364,7 +377,8 @@ def http(items: list[Any], rate: int, seconds: int, port: int, pg: bool = False,
 
 
 async def _drive(port: int, token: str, bodies: list[dict[str, Any]], rate: int,
-                 connections: int = 64, warmup_s: float = 0.0) -> dict[str, Any]:
+                 connections: int = 64, warmup_s: float = 0.0,
+                 on_measure: Callable[[], None] = lambda: None) -> dict[str, Any]:
     """Open-loop load: request k is due at start + k/rate and its latency counts from then, so
     time spent waiting for a free connection (queueing) is included. The client is a lean
     HTTP/1.1 keep-alive loop over pre-encoded requests (httpx spent ~5-10 ms of CPU per request
@@ -408,6 +422,7 @@ async def _drive(port: int, token: str, bodies: list[dict[str, Any]], rate: int,
         await _open_loop(warm, rate, free, port, roundtrip, [], {})
     lat: list[float] = []
     errors: dict[int, int] = {}
+    on_measure()
     start = time.perf_counter()
     cpu0 = time.process_time()
     await _open_loop(encoded, rate, free, port, roundtrip, lat, errors)
@@ -463,6 +478,9 @@ def main() -> None:
     parser.add_argument("--pg", action="store_true", help="HTTP part on PostgreSQL instead of a SQLite file")
     parser.add_argument("--jobs", action="store_true",
                         help="HTTP server with its background jobs (in-process event consumers), as `fanzha serve`")
+    parser.add_argument("--scoring", choices=["process", "inline", "both"], default="both",
+                        help="HTTP part: transfers decided in the scoring process (as `fanzha serve`), in the web "
+                             "process (FANZHA_RISK_SCORING=inline), or both in turn (the same-run comparison)")
     parser.add_argument("--serve", type=int, metavar="PORT", help=argparse.SUPPRESS)  # the server process
     args = parser.parse_args()
     if args.serve:
@@ -477,8 +495,10 @@ def main() -> None:
         return
     items, listed = sim_stream(1, args.residents, args.days)
     if args.only_http:
-        h = http(items, args.rate, args.seconds, args.port, args.pg, args.jobs, args.warmup)
-        print(f"[2] HTTP {'PostgreSQL' if args.pg else 'SQLite'} {args.rate}/s x {args.seconds}s: {h}")
+        for scoring in _modes(args.scoring):
+            h = http(items, args.rate, args.seconds, args.port, args.pg, args.jobs, args.warmup, scoring)
+            print(f"[2] HTTP {'PostgreSQL' if args.pg else 'SQLite'} {args.rate}/s x {args.seconds}s, "
+                  f"scoring {scoring}: {h}")
         return
     _, fast = in_process(items, listed)
     _, rules_only = in_process(items, listed, model=None)
@@ -494,15 +514,20 @@ def main() -> None:
           f"p99 {fast_head['p99_ms']:.3f} ms"
           f" vs naive per-feature SQLite queries {slow['per_s']:,.0f}/s p99 {slow['p99_ms']:.3f} ms "
           f"→ {fast_head['per_s'] / slow['per_s']:.1f}x throughput")
-    if not args.skip_http:
-        h = http(items, args.rate, args.seconds, args.port, args.pg, args.jobs, args.warmup)
-        print(f"[2] HTTP loopback, open loop at {args.rate}/s for {args.seconds} s ({h['n']:,} requests, SQLite, "
-              f"1 uvicorn worker): achieved {h['achieved_per_s']:,.0f}/s, p50 {h['p50_ms']:.1f} ms, "
+    for scoring in [] if args.skip_http else _modes(args.scoring):
+        h = http(items, args.rate, args.seconds, args.port, args.pg, args.jobs, args.warmup, scoring)
+        print(f"[2] HTTP loopback, open loop at {args.rate}/s for {args.seconds} s ({h['n']:,} requests, "
+              f"{'PostgreSQL' if args.pg else 'SQLite'}, 1 uvicorn worker, scoring {scoring}): "
+              f"achieved {h['achieved_per_s']:,.0f}/s, p50 {h['p50_ms']:.1f} ms, "
               f"p99 {h['p99_ms']:.1f} ms, max {h['max_ms']:.1f} ms, "
               f"errors {h['errors']} {h['error_codes']} (0 = timeout); server CPU {h['server_cpu_s']:.1f} s "
               f"({h['server_cpu_s'] * 1e3 / h['n']:.2f} ms/request), client CPU {h['client_cpu_s']:.1f} s, "
               f"load {h['load_1min']:.1f}")
     quality(seeds, args.residents, args.days)
+
+
+def _modes(choice: str) -> list[str]:
+    return ["inline", "process"] if choice == "both" else [choice]
 
 
 if __name__ == "__main__":

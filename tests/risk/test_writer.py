@@ -4,6 +4,7 @@ transaction; each still gets its own answer, and the velocity state only ever ho
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from typing import Any
 
@@ -44,7 +45,9 @@ def together(actor: Principal, bodies: list[dict[str, Any]]) -> list[Any]:
         return await asyncio.gather(*(writer.score(actor=actor, data=TransactionIn.model_validate(b))
                                       for b in bodies), return_exceptions=True)
 
-    return asyncio.run(run())
+    # In a thread of its own: a browser test earlier on this worker leaves Playwright's loop running here.
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, run()).result()
 
 
 def state_size(database: Database) -> int:

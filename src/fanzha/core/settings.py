@@ -31,6 +31,9 @@ class Settings(BaseSettings):
     timezone: str = "Asia/Shanghai"
     # County-wide aggregates (coverage, population by group) are reused this long; 0 = off.
     aggregate_cache_seconds: int = Field(default=300, ge=0, le=24 * 3600)
+    # `fanzha serve`: decide bank transfers in a scoring process of their own (risk/scorer_process.py),
+    # or "inline" in the web process.
+    risk_scoring: Literal["process", "inline"] = "process"
 
     @field_validator("database_url")
     @classmethod

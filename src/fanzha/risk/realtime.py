@@ -95,6 +95,17 @@ def apply_after_commit(session: Session, scorer: LiveScorer, transfer: Transfer,
     session.info.setdefault("risk_pending", []).append((scorer, transfer, decision))
 
 
+def current_ruleset(session: Session) -> RuleSet:
+    """The rule set transfers are decided with: the live scorer's, else the published one (no state
+    is rebuilt just for it: with a scoring process, this process keeps none)."""
+    found = _scorers.get(get_database())
+    if found is not None:
+        return found.ruleset
+    from fanzha.risk import rulesets
+
+    return rulesets.active_ruleset(session)
+
+
 def use_ruleset_after_commit(session: Session, ruleset: RuleSet) -> None:
     session.info.setdefault("risk_rulesets", []).append((get_database(), ruleset))
 
@@ -110,6 +121,12 @@ def _apply_committed(session: Session) -> None:
         live = _scorers.get(key)
         if live is not None:
             live.ruleset = ruleset
+    if swaps:
+        from fanzha.risk import scorer_process
+
+        process = scorer_process.running()
+        if process is not None:
+            process.rules_changed()
 
 
 @event.listens_for(Session, "after_rollback")
@@ -123,7 +140,10 @@ def warm(stop: threading.Event) -> None:
     API decides on the event loop, so a first request that had to rebuild 90 days of state would
     hold up every other request meanwhile."""
     from fanzha.core.db import session_scope
+    from fanzha.risk import scorer_process
 
+    if scorer_process.running() is not None:  # the scoring process keeps the state
+        return
     try:
         with session_scope() as session:
             scorer_for(session)

@@ -27,6 +27,13 @@ def active_ruleset(session: Session) -> RuleSet:
     return compile_rules(row.source, label=row.label) if row else default_ruleset()
 
 
+def published_label(session: Session) -> str:
+    """The label of the rule set in force, without compiling it (the scoring process polls this)."""
+    version = session.scalars(select(RuleSetVersion.version).where(RuleSetVersion.status == RuleSetStatus.PUBLISHED)
+                              .order_by(RuleSetVersion.version.desc())).first()
+    return f"v{version}" if version is not None else default_ruleset().label
+
+
 def default_source() -> str:
     return DEFAULT_RULES_FILE.read_text(encoding="utf-8")
 

@@ -278,7 +278,7 @@ def answer_checklist(session: Session, *, actor: Principal, transaction_id: int,
     features.update(checklist_answered=True, checklist_points=assessment.points,
                     checklist_red_flags=assessment.red_flags)
     before = tx.decision
-    verdict = evaluate(realtime.scorer_for(session).ruleset, features, assessment.executions)
+    verdict = evaluate(realtime.current_ruleset(session), features, assessment.executions)
     for key, value in _verdict_columns(verdict).items():
         setattr(tx, key, value)
     tx.features = features

@@ -3,6 +3,7 @@ requests with their 48-hour countdown, and rule versions with backtests."""
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -15,7 +16,7 @@ from fanzha.core import clock
 from fanzha.core.deps import CurrentUser, SessionDep
 from fanzha.core.errors import FanzhaError
 from fanzha.core.rbac import Permission
-from fanzha.risk import freeze, rulesets, service
+from fanzha.risk import freeze, rulesets, scorer_process, service
 from fanzha.risk.checklist import default_questions
 from fanzha.risk.models import (
     FREEZE_SOURCE_ZH,
@@ -108,12 +109,23 @@ async def counter_submit(request: Request, user: CurrentUser, session: SessionDe
         data = None
     if data is not None and not errors:
         try:
-            tx, _ = service.score(session, actor=user, data=data)
-            return RedirectResponse(f"/risk/transactions/{tx.id}", status_code=303)
+            return RedirectResponse(f"/risk/transactions/{await _score(session, user, data)}", status_code=303)
         except FanzhaError as exc:
             errors = _errors(exc) or {"_": exc.message_zh}
     return _view(request, user, "counter.html", {"form": form, "errors": errors, "lookup": "",
                                                  "lookup_error": None}, status_code=422)
+
+
+async def _score(session: SessionDep, user: CurrentUser, data: TransactionIn) -> int:
+    """Decide a transfer entered at the counter; its id. In the scoring process when one runs (it
+    keeps the velocity state), else in this request's transaction."""
+    if scorer_process.running() is None:
+        tx, _ = service.score(session, actor=user, data=data)
+        return tx.id
+    status, payload = await scorer_process.score_json(user, data.model_dump_json().encode())
+    if status not in (200, 201):
+        raise scorer_process.error_from(status, payload)
+    return int(json.loads(payload)["id"])
 
 
 def _explain(key: str, generic: str) -> str:

@@ -61,14 +61,14 @@ Outcome = tuple[Transaction | service.Decided, bool]  # the stored transfer, rep
 
 
 @dataclass(slots=True)
-class _Job:
+class Job:
     database: Database
     actor: Principal
     data: TransactionIn
-    future: asyncio.Future[Outcome]
+    future: asyncio.Future[Outcome] | None  # None: the caller reads `result`/`error` (scorer_process)
     result: Outcome | None = None
     error: BaseException | None = None
-    same_as: _Job | None = None  # an earlier job of the batch with the same id
+    same_as: Job | None = None  # an earlier job of the batch with the same id
     fingerprint: str = ""
     events: list[Event] = field(default_factory=list)
 
@@ -134,7 +134,7 @@ class _Announcer:
                 _tracker.done()
 
 
-_announcer = _Announcer()
+announcer = _Announcer()
 
 
 class _LoopQueue:
@@ -142,11 +142,11 @@ class _LoopQueue:
 
     def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
         self.loop = loop
-        self.jobs: list[_Job] = []
+        self.jobs: list[Job] = []
         self.scheduled = False
         self.batches = 0
 
-    def put(self, job: _Job) -> None:
+    def put(self, job: Job) -> None:
         self.jobs.append(job)
         if not self.scheduled:
             self.scheduled = True
@@ -160,15 +160,20 @@ class _LoopQueue:
             self.loop.call_soon(self.flush)
         else:
             self.scheduled = False
-        by_database: dict[Database, list[_Job]] = {}
+        by_database: dict[Database, list[Job]] = {}
         for job in batch:
             by_database.setdefault(job.database, []).append(job)
         for database, jobs in by_database.items():
             self.batches += 1
-            _run_batch(database, jobs)
+            run_batch(database, jobs)
 
 
-def _run_batch(database: Database, batch: list[_Job]) -> None:
+Announce = Callable[[Database, list[Event]], None]
+
+
+def run_batch(database: Database, batch: list[Job], announce: Announce | None = None) -> None:
+    """Decide and store a batch; each job ends with `result` or `error` (and its future set). The
+    committed events go to `announce` (default: published here, off the request path)."""
     try:
         _process(database, batch)
     except BaseException as exc:  # never leave a request waiting forever
@@ -178,12 +183,12 @@ def _run_batch(database: Database, batch: list[_Job]) -> None:
                 job.error = exc
     committed = [ev for job in batch for ev in job.events]
     if committed:
-        _announcer.put(database, committed)
+        (announce or announcer.put)(database, committed)
     for job in batch:
         _deliver(job)
 
 
-def _process(database: Database, batch: list[_Job]) -> None:
+def _process(database: Database, batch: list[Job]) -> None:
     try:
         with database.session() as session:
             new = _write(session, database, batch)
@@ -210,7 +215,7 @@ _STORED = select(Transaction).where(Transaction.external_id.in_(bindparam("ids",
 _INSERT = insert(Transaction).returning(Transaction.id, Transaction.external_id)
 
 
-def _write(session: Session, database: Database, batch: list[_Job]) -> list[tuple[_Job, service.Decided]]:
+def _write(session: Session, database: Database, batch: list[Job]) -> list[tuple[Job, service.Decided]]:
     """Decide and insert the new transfers of the batch; replays and refusals are settled on the jobs."""
     ids = sorted({job.data.id for job in batch})
     known = set(session.scalars(_KNOWN, {"ids": ids}))  # usually none: full rows only for those
@@ -219,8 +224,8 @@ def _write(session: Session, database: Database, batch: list[_Job]) -> list[tupl
     scorer.listed.prefetch(session, {blind_index(PIIKind.BANK_CARD, job.data.payee_account) for job in batch
                                      if job.data.id not in stored})
     branches = _branches(database)
-    first: dict[str, _Job] = {}
-    rows: list[tuple[_Job, dict[str, Any]]] = []
+    first: dict[str, Job] = {}
+    rows: list[tuple[Job, dict[str, Any]]] = []
     for job in batch:
         try:
             job.actor.require(Permission.RISK_SCORE)
@@ -262,7 +267,7 @@ def _branches(database: Database) -> dict[str, Area]:
     return held[1]
 
 
-def _collector(job: _Job) -> Callable[[Session, str, dict[str, Any]], Event]:
+def _collector(job: Job) -> Callable[[Session, str, dict[str, Any]], Event]:
     """`events.record`: into the batch's outbox row, published by the announcer after the commit."""
 
     def send(session: Session, name: str, payload: dict[str, Any]) -> Event:
@@ -273,7 +278,7 @@ def _collector(job: _Job) -> Callable[[Session, str, dict[str, Any]], Event]:
     return send
 
 
-def _resolve_repeat(job: _Job) -> None:
+def _resolve_repeat(job: Job) -> None:
     earlier = job.same_as
     assert earlier is not None
     if earlier.result is None:  # the first one was refused: so is its repeat
@@ -286,7 +291,7 @@ def _resolve_repeat(job: _Job) -> None:
         job.error = exc
 
 
-def _one(database: Database, job: _Job) -> None:
+def _one(database: Database, job: Job) -> None:
     try:
         with database.session() as session:
             tx, replayed = service.score(session, actor=job.actor, data=job.data)
@@ -295,8 +300,8 @@ def _one(database: Database, job: _Job) -> None:
         job.error = exc
 
 
-def _deliver(job: _Job) -> None:
-    if job.future.done():  # the client went away
+def _deliver(job: Job) -> None:
+    if job.future is None or job.future.done():  # read by the caller, or the client went away
         return
     if job.error is not None:
         job.future.set_exception(job.error)
@@ -315,7 +320,7 @@ async def score(*, actor: Principal, data: TransactionIn) -> Outcome:
     if pending is None:
         pending = _queues[loop] = _LoopQueue(loop)
     future: asyncio.Future[Outcome] = loop.create_future()
-    pending.put(_Job(database=get_database(), actor=actor, data=data, future=future))
+    pending.put(Job(database=get_database(), actor=actor, data=data, future=future))
     return await future
 
 

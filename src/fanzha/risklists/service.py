@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from fanzha.audit import service as audit
@@ -157,9 +157,15 @@ def listed_keys(session: Session, pairs: Iterable[tuple[str, str]]) -> set[tuple
         by_hash[(kind, h)] = (kind, key)
     if not by_hash:
         return set()
-    rows = session.execute(select(RiskEntry.kind, RiskEntry.value_hash).where(
-        RiskEntry.value_hash.in_([h for _, h in by_hash]), _active(clock.now()))).all()
+    rows = session.execute(_LISTED, {"hashes": [h for _, h in by_hash], "now": clock.now()}).all()
     return {by_hash[(k, h)] for k, h in rows if (k, h) in by_hash}
+
+
+# Built once: the bank scorer asks this for every batch of transfers, and building and cache-keying
+# the statement cost more than running it.
+_LISTED = select(RiskEntry.kind, RiskEntry.value_hash).where(
+    RiskEntry.value_hash.in_(bindparam("hashes", expanding=True)), RiskEntry.removed_at.is_(None),
+    or_(RiskEntry.expires_at.is_(None), RiskEntry.expires_at > bindparam("now")))
 
 
 def is_account_listed(session: Session, *, account_hash: str) -> bool:

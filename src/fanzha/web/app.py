@@ -13,6 +13,7 @@ from starlette.types import Scope
 
 from fanzha import __version__
 from fanzha.core.db import get_database
+from fanzha.risk.hotpath import ScoringFastPath
 from fanzha.web import errors
 from fanzha.web.middleware import RequestContext
 from fanzha.web.routers import API_ROUTERS, PAGE_ROUTERS, load
@@ -29,6 +30,9 @@ def create_app() -> FastAPI:
         redoc_url=None,
     )
     errors.install(app)
+    # Inside RequestContext (request id, security headers, access log), before the framework: the
+    # bank-facing scoring route answered without per-request framework work (risk/hotpath.py).
+    app.add_middleware(ScoringFastPath)
     app.add_middleware(RequestContext)
     for spec in API_ROUTERS + PAGE_ROUTERS:
         router = load(spec)

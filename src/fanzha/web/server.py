@@ -41,10 +41,13 @@ def start_background(stop: threading.Event) -> list[threading.Thread]:
 def serve(host: str | None = None, port: int | None = None) -> None:
     from fanzha.core import migrate
     from fanzha.core.db import get_database
+    from fanzha.risk import scorer_process
     from fanzha.web.app import create_app
 
     settings = get_settings()
     migrate.upgrade(get_database().engine)
+    if settings.risk_scoring == "process":
+        scorer_process.start(get_database().url)
     stop = threading.Event()
     start_background(stop)
     host, port = host or settings.host, port or settings.port
@@ -54,3 +57,5 @@ def serve(host: str | None = None, port: int | None = None) -> None:
         uvicorn.run(create_app(), host=host, port=port, log_config=None, access_log=False)
     finally:
         stop.set()
+        if settings.risk_scoring == "process":
+            scorer_process.stop()
