@@ -11,14 +11,15 @@ from functools import cache, cached_property
 import numpy as np
 import numpy.typing as npt
 
+from fanzha.detect import compose
 from fanzha.detect.entities import extract_entities, texts_with_url_marks, urls
-from fanzha.detect.explain import MIN_CUE_WEIGHT, cues_for, guess_channel, has_cue, rule_cue
+from fanzha.detect.explain import MIN_CUE_WEIGHT, composition_cue, cues_for, guess_channel, has_cue, rule_cue
 from fanzha.detect.labels import type_name
 from fanzha.detect.lookalike import check_host, host_of, is_suspicious_tld
 from fanzha.detect.model import LinearModel
 from fanzha.detect.normalize import Normalized, has_cjk, normalize, normalize_many, normalized_texts
 from fanzha.detect.risklist import RiskList
-from fanzha.detect.scan import Presence
+from fanzha.detect.scan import IntArray, Presence
 from fanzha.detect.schemas import MAX_TEXT_CHARS, Cue, Entity, EntityKind, Flag, Verdict, built
 
 THRESHOLD = 0.5
@@ -93,6 +94,22 @@ class Detector:
         """Features that would be shown as a cue (the batch form of ``has_cue``)."""
         return np.asarray(self.model.binary_weights) >= MIN_CUE_WEIGHT
 
+    @cached_property
+    def _span_features(self) -> npt.NDArray[np.bool_]:
+        """Features whose first occurrence a verdict may need: cues and composition phrases."""
+        spans: npt.NDArray[np.bool_] = self._cue_features | (self.model.compose_states != 0)
+        return spans
+
+    def _compose_states(self, presence: Presence) -> IntArray:
+        """Each text's packed composition state (compose.py): the OR of its features' bits."""
+        offsets = presence.offsets()
+        states = np.zeros(presence.n_texts, dtype=np.int64)
+        nonempty = np.flatnonzero(offsets[1:] > offsets[:-1])
+        if nonempty.size:
+            bits = self.model.compose_states[presence.feature]
+            states[nonempty] = np.bitwise_or.reduceat(bits, offsets[nonempty])
+        return states
+
     def _raw(self, text: str | bytes) -> tuple[str, list[str], bool]:
         flags: list[str] = []
         s = _decode(text, flags)
@@ -143,8 +160,13 @@ class Detector:
                 boost = (boost or 0.0) + SUSPICIOUS_TLD_WEIGHT
         return boost
 
-    def _probability(self, binary_logit: float, boost: float, risk_listed: bool, evidence: bool) -> float:
+    def _probability(
+        self, binary_logit: float, boost: float, risk_listed: bool, evidence: bool, capped: bool = False
+    ) -> float:
+        """``capped``: a framing guard and no ask (compose.GUARDED_CAP), and no rule fired."""
         p_fraud = self.model.fraud_probability(binary_logit, boost)
+        if capped:
+            p_fraud = min(p_fraud, compose.GUARDED_CAP)
         if risk_listed:
             p_fraud = max(p_fraud, RISK_LISTED_FLOOR)
         if not evidence:
@@ -152,14 +174,17 @@ class Detector:
         return p_fraud
 
     def _judge(
-        self, norm: Normalized, binary_logit: float, has_cue: bool, now: datetime | None
+        self, norm: Normalized, binary_logit: float, has_cue: bool, now: datetime | None, state: int
     ) -> tuple[list[Entity], list[Cue], float]:
         """Entities, rule cues and the fraud probability of one text (``has_cue``: some feature present
-        would be shown as a cue)."""
+        would be shown as a cue; ``state``: its composition state, compose.py)."""
         entities = extract_entities(norm)
         boost, rule_cues = self._rules(entities, now) if entities else (0.0, [])
         risk_listed = any(e.risk_listed for e in entities)
-        return entities, rule_cues, self._probability(binary_logit, boost, risk_listed, has_cue or bool(rule_cues))
+        composed = float(compose.log_odds_table()[state])
+        evidence = has_cue or bool(rule_cues) or composed > 0
+        capped = not rule_cues and compose.guarded(state)
+        return entities, rule_cues, self._probability(binary_logit, boost + composed, risk_listed, evidence, capped)
 
     def _verdict(
         self,
@@ -170,13 +195,17 @@ class Detector:
         t_index: int,
         hits: list[tuple[int, int]],
         id_: str | None,
+        state: int,
     ) -> Verdict:
         """``hits``: (end, feature) of the text's features, at least the first occurrence of each
-        feature that can be a cue."""
+        feature that can be a cue or is a composition phrase; ``state``: its composition state."""
         entities, rule_cues, p_fraud = judged
         is_fraud = p_fraud >= self.threshold
         # Cues are only shown from 0.2 on, so they are only built from there (most texts are far below).
-        cues = rule_cues + cues_for(self.model, norm, hits, t_index) if p_fraud >= CUES_SHOWN_FROM else []
+        cues: list[Cue] = []
+        if p_fraud >= CUES_SHOWN_FROM:
+            composed = composition_cue(self.model, norm, hits, state)
+            cues = rule_cues + ([composed] if composed is not None else []) + cues_for(self.model, norm, hits, t_index)
         code = self.model.classes[t_index] if is_fraud else None
         return built(
             Verdict,
@@ -190,9 +219,11 @@ class Detector:
         norm = normalize(s)
         self._normalized_flags(s, norm, flags)
         hits = self.model.hits(norm.text)
-        row = self.model.feature_index.scores_one([f for _, f in hits])
-        judged = self._judge(norm, float(row[0]), has_cue(self.model, hits), now)
-        return self._verdict(norm, flags, truncated, judged, int(np.argmax(row[1:])), hits, id)
+        fids = [f for _, f in hits]
+        row = self.model.feature_index.scores_one(fids)
+        state = self.model.compose_state(fids)
+        judged = self._judge(norm, float(row[0]), has_cue(self.model, hits), now, state)
+        return self._verdict(norm, flags, truncated, judged, int(np.argmax(row[1:])), hits, id, state)
 
     def _types(self, presence: Presence, probabilities: list[float], from_p: float) -> dict[int, int]:
         """Best type index of the texts whose probability reaches ``from_p`` (the others need none)."""
@@ -216,20 +247,27 @@ class Detector:
             self._normalized_flags(s, norm, flags)
         presence = self.model.feature_index.presence([n.text for n in norms])
         logits = self.model.feature_index.logits(presence).tolist()
-        # The first occurrence of every feature that can be a cue, as (end, feature), grouped by text.
-        can_cue = self._cue_features[presence.feature]
+        states = self._compose_states(presence)
+        state_list = states.tolist()
+        # The first occurrence of every feature that can be a cue or is a composition phrase, as (end,
+        # feature), grouped by text.
+        spans = self._span_features[presence.feature]
         offsets = np.zeros(len(raw) + 1, dtype=np.int64)
-        np.cumsum(np.bincount(presence.text[can_cue], minlength=len(raw)), out=offsets[1:])
-        cue_hits = list(zip(presence.first_end[can_cue].tolist(), presence.feature[can_cue].tolist(), strict=True))
+        np.cumsum(np.bincount(presence.text[spans], minlength=len(raw)), out=offsets[1:])
+        span_hits = list(zip(presence.first_end[spans].tolist(), presence.feature[spans].tolist(), strict=True))
         bounds = offsets.tolist()
+        has_cues = np.zeros(len(raw), dtype=bool)
+        has_cues[presence.text[self._cue_features[presence.feature]]] = True
         judged = [
-            self._judge(norm, z, bounds[i + 1] > bounds[i], now)
-            for i, (norm, z) in enumerate(zip(norms, logits, strict=True))
+            self._judge(norm, z, h, now, st)
+            for norm, z, h, st in zip(norms, logits, has_cues.tolist(), state_list, strict=True)
         ]
         types = self._types(presence, [j[2] for j in judged], min(self.threshold, CUES_SHOWN_FROM))
         ids = ids if ids is not None else [None] * len(raw)
         return [
-            self._verdict(norm, flags, truncated, j, types.get(i, 0), cue_hits[bounds[i] : bounds[i + 1]], id_)
+            self._verdict(
+                norm, flags, truncated, j, types.get(i, 0), span_hits[bounds[i] : bounds[i + 1]], id_, state_list[i]
+            )
             for i, ((_, flags, truncated), norm, j, id_) in enumerate(zip(raw, norms, judged, ids, strict=True))
         ]
 
@@ -245,19 +283,25 @@ class Detector:
         normalized = [n.text for n in norms] if norms is not None else normalized_texts(strings)
         presence = self.model.feature_index.presence(normalized)
         logits = self.model.feature_index.logits(presence).tolist()
-        evidence = np.zeros(len(strings), dtype=bool)
-        evidence[presence.text[self._cue_features[presence.feature]]] = True
-        has_cue = evidence.tolist()
+        states = self._compose_states(presence)
+        composed_array = compose.log_odds_table()[states]
+        composed = composed_array.tolist()
+        has_cue = np.zeros(len(strings), dtype=bool)
+        has_cue[presence.text[self._cue_features[presence.feature]]] = True
         if norms is not None:
-            probabilities = [self._judge(n, z, h, now)[2] for n, z, h in zip(norms, logits, has_cue, strict=True)]
+            probabilities = [
+                self._judge(n, z, h, now, st)[2]
+                for n, z, h, st in zip(norms, logits, has_cue.tolist(), states.tolist(), strict=True)
+            ]
         else:  # only links can fire a rule: the common case is one call per text
             prob = self.model.fraud_probability
-            probabilities = [
-                prob(z) if h else min(prob(z), NO_EVIDENCE_CAP) for z, h in zip(logits, has_cue, strict=True)
-            ]
+            # The caps, as one factor each: no evidence (no cue, no firing pair) and a guard without an ask.
+            cap = np.where(has_cue | (composed_array > 0), 1.0, NO_EVIDENCE_CAP)
+            cap = np.minimum(cap, np.where(compose.guarded_many(states), compose.GUARDED_CAP, 1.0)).tolist()
+            probabilities = [min(prob(z, c), k) for z, c, k in zip(logits, composed, cap, strict=True)]
             for i in texts_with_url_marks(normalized):
                 if (url_boost := self._url_boost(normalized[i])) is not None:
-                    probabilities[i] = self._probability(logits[i], url_boost, False, True)
+                    probabilities[i] = self._probability(logits[i], url_boost + composed[i], False, True)
         is_fraud = [p >= self.threshold for p in probabilities]
         types = self._types(presence, probabilities, self.threshold)
         classes = self.model.classes

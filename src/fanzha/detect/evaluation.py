@@ -102,11 +102,13 @@ def _entity_key(kind: str, value: str) -> tuple[str, str]:
 
 
 def entity_scores(items: Sequence[dict[str, Any]], verdicts: Sequence[Verdict]) -> dict[str, float]:
-    """Micro P/R/F1 over (kind, value) of valid entities; counts invalid IDs/cards reported valid."""
+    """Micro P/R/F1 over (kind, value) of valid entities of the evaluated kinds (gold labels of other
+    kinds, e.g. `app` or deliberately invalid numbers, are not counted); counts invalid IDs/cards
+    reported valid."""
     tp = fp = fn = 0
     invalid_accepted = 0
     for item, v in zip(items, verdicts, strict=True):
-        gold = Counter(_entity_key(k, val) for k, val in item.get("entities", []))
+        gold = Counter(_entity_key(k, val) for k, val in item.get("entities", []) if k in ENTITY_KINDS_EVALUATED)
         found = Counter(
             _entity_key(str(e.kind), e.value) for e in v.entities if e.valid and str(e.kind) in ENTITY_KINDS_EVALUATED
         )

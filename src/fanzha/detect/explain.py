@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from fanzha.detect import compose
 from fanzha.detect.labels import Channel, type_name
 from fanzha.detect.model import LinearModel
 from fanzha.detect.normalize import Normalized
@@ -62,6 +63,30 @@ def cues_for(model: LinearModel, norm: Normalized, hits: list[tuple[int, int]], 
         if len(cues) == MAX_CUES:
             break
     return cues
+
+
+def composition_cue(model: LinearModel, norm: Normalized, hits: list[tuple[int, int]], state: int) -> Cue | None:
+    """The cue of a firing (hook, ask) pair (compose.py): the earliest phrase of the ask class in the text
+    (longest on a tie), with the pair's log-odds and a reason naming both classes."""
+    pair = compose.best_pair(state)
+    if pair is None:
+        return None
+    ask_bit = 1 << (compose.ASK_SHIFT + pair.ask)
+    states = model.compose_state_list
+    lengths = model.feature_lengths
+    best: tuple[int, int] | None = None  # (start, -end)
+    for end, f in hits:
+        if states[f] & ask_bit and (best is None or (end - lengths[f] + 1, -end) < best):
+            best = (end - lengths[f] + 1, -end)
+    if best is None:  # pragma: no cover - the state came from these hits
+        return None
+    start, end = best[0], 1 - best[1]
+    o_start, o_end = norm.to_original(start, end) if norm.maps else (start, end)
+    return built(
+        Cue,
+        {"phrase": norm.original[o_start:o_end], "start": o_start, "end": o_end, "weight": pair.weight,
+         "type_code": None, "reason": pair.reason},
+    )  # fmt: skip
 
 
 def rule_cue(entity: Entity, weight: float, reason: str) -> Cue:

@@ -454,19 +454,82 @@ THIRD_NORMAL = (
 )
 
 
-def _fraud_text(code: str, rng: random.Random) -> str:
+# Round five: the families the four hand-written sets still miss, in new wording (no template shares a
+# 6-character run with those sets except boilerplate, tests/detect/test_round_five.py): investment and
+# task chat without the classic cue words, polite customer-service refund/compensation calls, dating
+# that turns into investing, 征信 wording, a "your child hurt someone" compensation call, a leader's
+# second WeChat.
+FIFTH_FRAUD: dict[str, tuple[str, ...]] = {
+    "F01": (
+        "在家用手机做点资料录入，一天两小时能挣{money2}，开工前交{n}十元培训费",
+        "有个下单返现的活动，你先自己付{money2}买一件，半小时后本钱和奖励一起打回来",
+        "给有声书试音的副业，试音过了先交{money2}押金拿稿子，做完连押金一起结给你",
+        "帮主播冲人气，进直播间待十分钟截个图一次{n}元，做满{n}次要先开个会员",
+    ),
+    "F02": (
+        "{surname}姐，我跟的那个项目这个月又分了{money2}，本钱随时能取，你也放一点进来试试",
+        "群里那只票你看到没，又封板了，下一只已经选好，想跟的话我拉你",
+        "这批新发行的藏品现在一份{n}百，下月开放交易少说涨{n}倍，要的话我给你留",
+        "我表哥在证券公司做内部操作，有个稳当的机会，投{money}进去一周就回本",
+        "钱放银行太亏了，我们这个养老计划每个月按时返钱，本金越大每月拿得越多",
+        "这波金价老师早就算准了，跟他的单从没亏过，你先拿{money2}试试水",
+    ),
+    "F04": (
+        "您好打扰了，您上周在{shop}买的那款商品批次有问题，我们主动给您退款再补偿{money2}，麻烦加下售后微信{wx}",
+        "亲，非常抱歉，您的订单在仓库压坏了发不出来，按规定退您双倍货款，支付宝方便登录一下吗",
+        "这里是{courier}赔付中心，您的件在中转时被挤坏了，能赔{money2}，请问您用哪家银行的卡",
+        "您好，您买的面膜被抽检不合格要召回，给您退款加补偿，麻烦打开手机的共享屏幕功能我帮您操作",
+        "您好，系统把您登记成了我们的合作商户，每月要收{money2}服务费，我教您在手机上解除",
+    ),
+    "F06": (
+        "【信用管理中心】名下存在一笔尚未结清的网络借款，会拉低个人信用，请致电{phone}结清",
+        "您好，您以前在{shop}开过的借款功能一直没关，按新规会记入不良记录，需要配合关闭",
+        "您的信用分出现异常，以后贷款和办卡都受影响，我们可以帮您处理，先把银行卡信息发一下",
+    ),
+    "F08": ("我是{boss}，这是我另一个微信，原来那个号先别联系了，下午有件事要你去办",),
+    "F10": (
+        "认识你以后每天都很开心，我做的那个平台最近很好赚，你也开个户，我带你一起做",
+        "宝，等这一波赚完就把婚房首付凑齐，你先在我说的网站充{money2}，我帮你操作",
+        "我姑姑在平台里做分析的，今晚有一波机会，你注册一下跟着我们下单",
+    ),
+    "F99": (
+        "请问是{surname}同学爸爸吗？孩子在学校把同学弄伤了，对方要赔{money}，先把医药费转过来不然就报警",
+        "你儿子开车撞了人，现在在交警队，对方说{money}就私了，你赶紧把钱打过来",
+    ),
+}
+
+# Genuine messages that the round-five families resemble: completed tax refunds, platform escrow,
+# toll debits, couples and family talking money, matured bank products, refunds that need no action,
+# police warnings that ask the reader to stop paying.
+FIFTH_NORMAL = (
+    "【税务】{date}年度汇算清缴退税{money2}元已打入您尾号{tail}的卡里，留意查看",
+    "我在{game}交易平台卖了个号，买家把钱付给平台，确认收货后平台才打款给我",
+    "【{bank}】ETC卡{date}高速通行费共{money2}，会从您绑定的卡里扣除",
+    "咱妈这次住院先交了押金，出院结算时医保能报销大半",
+    "老婆，这个月房贷我已经转过去了，你看下到账没",
+    "【{bank}】您购买的理财产品已到期，本金和收益已回到您尾号{tail}的银行卡",
+    "【{shop}】退款{money2}已退回原支付账户，一般两三天到，不需要您做任何操作",
+    "【区公安分局】系统发现您最近和可疑号码通过话，请暂停一切转账，民警会上门核实",
+    "警方提示：“高额回报”“带你赚钱”“先交保证金”都是诈骗套路，遇到请挂断",
+    "班会上老师说了，自称能消除征信逾期、帮忙关闭学生贷款的人全是骗子",
+)
+
+
+def _fraud_text(code: str, rng: random.Random, round_five: bool = False) -> str:
     if rng.random() < 0.5:
-        return _fill(rng.choice(FRAUD_TEMPLATES[code] + MORE_FRAUD.get(code, ()) + THIRD_FRAUD.get(code, ())), rng)
+        templates = FRAUD_TEMPLATES[code] + MORE_FRAUD.get(code, ()) + THIRD_FRAUD.get(code, ())
+        return _fill(rng.choice(templates + (FIFTH_FRAUD.get(code, ()) if round_five else ())), rng)
     hooks, asks = FRAUD_PIECES[code]
     return _fill(f"{rng.choice(hooks)}，{rng.choice(asks)}", rng)
 
 
-def _normal_text(rng: random.Random) -> str:
+def _normal_text(rng: random.Random, round_five: bool = False) -> str:
     # Shares: everyday notices/chat 60%, short chat 15%, warnings/news/chat that quote a scam 25%
     # (quoting too much teaches the model that scam hooks are harmless).
     kind = rng.random()
     if kind < 0.6:
-        return _fill(rng.choice(NORMAL_TEMPLATES + MORE_NORMAL + OPERATOR_PROMOS + THIRD_NORMAL), rng)
+        templates = NORMAL_TEMPLATES + MORE_NORMAL + OPERATOR_PROMOS + THIRD_NORMAL
+        return _fill(rng.choice(templates + (FIFTH_NORMAL if round_five else ())), rng)
     if kind < 0.75:
         return rng.choice(SHORT_CHAT)
     hooks, asks = FRAUD_PIECES[rng.choice(sorted(FRAUD_PIECES))]
@@ -498,18 +561,21 @@ def evade(text: str, rng: random.Random) -> str:
     return text + rng.choice(("😊", "🔥🔥", "💰", "👉"))
 
 
-def generate(n: int, seed: int = 7, fraud_share: float = 0.5, evasion_share: float = 0.2) -> list[tuple[str, str]]:
-    """n (text, class) pairs; class is a DESIGN code or "N". Deterministic for a given seed."""
+def generate(
+    n: int, seed: int = 7, fraud_share: float = 0.5, evasion_share: float = 0.2, round_five: bool = False
+) -> list[tuple[str, str]]:
+    """n (text, class) pairs; class is a DESIGN code or "N". Deterministic for a given seed.
+    ``round_five`` adds the FIFTH_* templates (off by default: the shipped model is trained without them)."""
     rng = random.Random(seed)
     codes = sorted(FRAUD_TEMPLATES)
     out: list[tuple[str, str]] = []
     for _ in range(n):
         if rng.random() < fraud_share:
             code = rng.choice(codes)
-            text = _fraud_text(code, rng)
+            text = _fraud_text(code, rng, round_five)
         else:
             code = "N"
-            text = _normal_text(rng)
+            text = _normal_text(rng, round_five)
         if rng.random() < evasion_share:
             text = evade(text, rng)
         out.append((text, code))

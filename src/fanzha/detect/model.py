@@ -19,6 +19,7 @@ import ahocorasick
 import numpy as np
 import numpy.typing as npt
 
+from fanzha.detect import compose
 from fanzha.detect.labels import TYPE_CLASSES
 from fanzha.detect.lexicon import LexCue, lexicon_by_phrase
 from fanzha.detect.scan import FeatureIndex
@@ -53,9 +54,10 @@ class LinearModel:
 
     def __post_init__(self) -> None:
         """Every lexicon phrase is a feature, also one added after the model was trained: it gets a zero
-        learned row, so its hand-written prior counts at once and `fanzha detect train` learns it later."""
+        learned row, so its hand-written prior counts at once and `fanzha detect train` learns it later.
+        The composition phrases (compose.py) are features the same way (zero rows unless learned)."""
         known = set(self.features)
-        missing = sorted(p for p in lexicon_by_phrase() if p not in known)
+        missing = sorted({p for p in [*lexicon_by_phrase(), *compose.phrases()] if p not in known})
         if missing and self.classes == TYPE_CLASSES:
             self.features = [*self.features, *missing]
             pad = np.zeros((len(missing), self.weights.shape[1]), dtype=self.weights.dtype)
@@ -92,6 +94,26 @@ class LinearModel:
     def binary_weights(self) -> list[float]:
         """Column 0 of the effective weights as plain floats (fast per-hit look-ups for cues)."""
         return [float(x) for x in self.effective_weights[:, 0]]
+
+    @cached_property
+    def compose_states(self) -> npt.NDArray[np.int64]:
+        """Per feature, its packed composition bits (compose.py; 0 for most features). A text's state is
+        the OR over its features; only models with the DESIGN classes use it."""
+        table = compose.phrases() if self.classes == TYPE_CLASSES else {}
+        return np.array([table.get(f, 0) for f in self.features], dtype=np.int64)
+
+    @cached_property
+    def compose_state_list(self) -> list[int]:
+        """``compose_states`` as plain ints (per-text path)."""
+        return [int(x) for x in self.compose_states]
+
+    def compose_state(self, feature_ids: list[int]) -> int:
+        """One text's packed composition state from its feature ids (repeats allowed)."""
+        states = self.compose_state_list
+        state = 0
+        for f in feature_ids:
+            state |= states[f]
+        return state
 
     @cached_property
     def feature_index(self) -> FeatureIndex:

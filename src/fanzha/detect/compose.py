@@ -1,0 +1,214 @@
+"""Scam *structure* features: a hook class co-occurring with an ask class, outside guard context.
+
+Phrase lists say *what a text talks about*; fraud is a combination: a hook (an official identity, a
+refund or compensation, a prize, a high return, task income, a loan/credit fix, an account problem, a
+relative or leader in trouble) together with an ask (pay/transfer, click/download, share the screen,
+hand over a code/card/ID, move to a private contact, keep it secret), and no guard context (a
+reminder, news, quoted or negated speech: 提醒, 警方, 谨防, 据报道, 千万别 …). Each class is a broad
+list of synonyms matched as model features (normalized text, the same scan as every other feature);
+a text's hook and ask classes are bit masks OR-ed over its features, and the (hook, ask) pair with
+the largest weight in ``PAIR_WEIGHTS`` adds its log-odds to the verdict, after the temperature, like
+the link rules; a text with a framing guard and no ask at all is capped at ``GUARDED_CAP``. The weights are
+priors chosen on development data (docs/detect.md, round five).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+import numpy.typing as npt
+
+# Hook classes (bit index = position). Chinese names are shown in the cue reason.
+HOOKS: tuple[tuple[str, str, str], ...] = (
+    (
+        "authority",
+        "冒充官方身份",
+        "公安局 公安机关 派出所 警官 刑警 网警 民警 检察院 检察官 法院 专案组 通缉 逮捕 涉嫌 洗钱 案件 "
+        "人民银行 人行 银保监 金融监管 监管局 税务局 医保局 社保局 海关 通信管理局 工信部 市场监管",
+    ),
+    (
+        "refund",
+        "退款/赔偿",
+        "退款 退费 赔偿 赔付 理赔 补偿 召回 双倍 三倍 两倍 退还 返还 退回 先行赔付 赔你 损坏 破损 丢件 丢失 质量问题",
+    ),
+    (
+        "prize",
+        "中奖/补贴/福利",
+        "中奖 抽中 幸运 领奖 奖品 奖金 补贴 补助 免费领 免费送 礼品 兑换 兑奖 福利 回馈 新人礼 红包",
+    ),
+    (
+        "return",
+        "高额回报/投资",
+        "收益 回报 返息 利息 分红 翻倍 翻番 翻一番 倍收益 涨停 稳赚 盈利 止盈 行情 带单 操盘 私募 基金经理 "
+        "股票 牛股 期货 黄金 外汇 数字藏品 藏品 虚拟币 币圈 认购 原始股 上市 内幕 规律 漏洞 稳赢 "
+        "一起赚 带你赚 赚钱 投资项目 理财项目 ",
+    ),
+    (
+        "job",
+        "兼职/任务收入",
+        "兼职 日结 佣金 提成 做任务 任务单 刷单 点赞 好评 在家 手机就能 计件 日入 月入 "
+        "招聘 打字员 录入 手工 宝妈 学生党 足不出户 轻松赚 一单",
+    ),
+    (
+        "credit",
+        "贷款/征信",
+        "贷款 借款 网贷 额度 放款 下款 征信 信用记录 失信 逾期 校园贷 学生账号 学生账户 学生借 借呗 花呗 "
+        "白条 微粒贷 金条 恶意贷款 不良记录 黑名单",
+    ),
+    (
+        "account",
+        "账户/会员异常",
+        "异常 冻结 过期 失效 停用 被盗 盗刷 违规 封号 扣费 自动扣 扣除 误开通 开通了 代理商 会员 证书 "
+        "到期 注销 关闭 升级 认证失败 核验",
+    ),
+    (
+        "trust",
+        "冒充熟人/领导/亲友出事",
+        "领导 局长 处长 班主任 我是你 是我啊 新号 换号 换了号 新微信 新的微信 打伤 出车祸 被抓 出事了",
+    ),
+)
+
+# Ask classes (bit index = position).
+ASKS: tuple[tuple[str, str, str], ...] = (
+    (
+        "pay",
+        "要求付款/转账",
+        "转账 转过来 把钱转 钱转 转到 转给 转入 汇款 打款 打钱 付款 支付 缴费 交费 缴纳 交纳 押金 保证金 "
+        "定金 订金 手续费 服务费 运费 关税 激活费 充值 充进去 下注 投点 入金 "
+        "买入 垫付 垫资 扫码 二维码 费用 多少钱 交钱 给钱 钱给",
+    ),
+    (
+        "link",
+        "点链接/下载App",
+        "点击 链接 网址 登录 登陆 下载 app 安装 注册 入口 http www .com .cn .top .cc .vip .xyz .icu",
+    ),
+    (
+        "remote",
+        "屏幕共享/会议软件",
+        "屏幕共享 共享屏幕 会议app 会议软件 会议号 腾讯会议 zoom 投屏 远程 向日葵 todesk 录屏",
+    ),
+    (
+        "info",
+        "索要验证码/卡号/身份",
+        "验证码 卡号 密码 身份证号 银行卡号 银行卡信息 账户信息 个人信息 后四位 提供一下 提供您 报一下 发给我 发我 "
+        "截图给 输入",
+    ),
+    (
+        "contact",
+        "转到私人联系方式",
+        "加微信 加v 加qq 加我 微信号 qq号 扣扣 私聊 进群 拉你 拉你进 联系客服 加客服 客服微信 售后专员 "
+        "理赔专员 客服专员 支付宝还在用 微信还在用 拨打 回电 致电 联系 qq 微信群 加入群 回复",
+    ),
+    ("secret", "要求保密", "保密 不要告诉 别告诉 别跟 不能告诉 不要声张 单独 不要挂"),
+    ("act", "要求配合处理", "配合 处理 操作 取消 关闭 注销 解除 更新"),
+)
+
+# Guard context: reminders, news, quoted or negated speech, genuine completed notices. FRAMES also cap a
+# text without an ask (see GUARDED_CAP); QUOTES only switch the pairs off, because in a call or chat they
+# are as often the victim doubting the caller ("你是骗子吧", "这该不会是诈骗吧") as a warning.
+FRAMES = (
+    "反诈提醒 警方提醒 温馨提醒 警方 转给他人 告知他人 告诉他人 不要泄露 谨防 提防 据报道 记者 报道 切勿 "
+    "千万别 千万不要 不要相信 不要轻信 反诈 96110 防骗 官方平台 平台担保 请勿 不会要求 绝不 如非本人 "
+    "已到账 已退至 请查收 自动扣款 退订 回td 嫌疑人 破获"
+)
+QUOTES = "骗子 骗局 被骗 诈骗 不要转 别转 别信"
+
+# A frame with no ask at all (a reminder or news item that names scams, a completed notice) asks nothing
+# of the reader: the hooks it quotes are not aimed at them, so its probability is capped here (below the
+# threshold; a link rule or a risk-list hit lifts the cap). Tried first as a log-odds penalty: -3 left
+# four reminders that quote several scam phrases at p 0.91-1.0, -6 still two (docs/detect.md, round five).
+GUARDED_CAP = 0.3
+
+# Log-odds added per (hook, ask) pair; rows = HOOKS, columns = ASKS (pay, link, remote, info,
+# contact, secret, act). Zero = the pair says nothing (e.g. an ad: prize + link).
+PAIR_WEIGHTS: npt.NDArray[np.float64] = np.array(
+    [
+        # pay link remote info contact secret act
+        [3.0, 3.0, 4.0, 3.0, 1.5, 3.5, 1.5],  # authority
+        [2.25, 2.25, 4.0, 3.0, 2.25, 2.0, 1.0],  # refund
+        [0.75, 0.0, 4.0, 3.0, 0.0, 2.0, 0.0],  # prize: an ad with a link or a hotline is not fraud
+        [2.25, 1.5, 4.0, 1.5, 2.25, 2.0, 0.5],  # return
+        [2.25, 1.0, 4.0, 1.5, 1.5, 1.5, 0.5],  # job
+        [2.25, 2.25, 4.0, 3.0, 1.0, 2.0, 2.25],  # credit
+        [1.5, 1.0, 4.0, 3.0, 1.0, 2.0, 0.75],  # account
+        [2.25, 0.75, 3.0, 1.5, 0.75, 3.0, 0.0],  # trust
+    ],
+    dtype=np.float64,
+)
+
+
+# A text's composition state is one int: hook bits 0-7, ask bits 8-14, guard bit 15 (any guard), frame bit
+# 16 (a FRAMES guard); the OR of its features' bits.
+HOOK_SHIFT, ASK_SHIFT, GUARD_BIT, FRAME_BIT = 0, 8, 1 << 15, 1 << 16
+ASK_MASK = ((1 << len(ASKS)) - 1) << ASK_SHIFT
+N_STATES = 1 << 17
+
+
+@dataclass(frozen=True)
+class Composition:
+    """The (hook, ask) pair that fires for a text: its log-odds and the Chinese reason of its cue."""
+
+    weight: float
+    hook: int
+    ask: int
+
+    @property
+    def reason(self) -> str:
+        return f"“{HOOKS[self.hook][1]}”与“{ASKS[self.ask][1]}”同时出现，是诈骗的典型结构"
+
+
+@cache
+def phrases() -> dict[str, int]:
+    """Normalized phrase -> its packed hook/ask/guard bits (a phrase may be in several classes)."""
+    table: dict[str, int] = {}
+    for shift, classes in ((HOOK_SHIFT, HOOKS), (ASK_SHIFT, ASKS)):
+        for bit, (_, _, words) in enumerate(classes):
+            for p in words.split():
+                table[p] = table.get(p, 0) | 1 << (shift + bit)
+    for p in QUOTES.split():
+        table[p] = table.get(p, 0) | GUARD_BIT
+    for p in FRAMES.split():
+        table[p] = table.get(p, 0) | GUARD_BIT | FRAME_BIT
+    return table
+
+
+def best_pair(state: int) -> Composition | None:
+    """The strongest (hook, ask) pair of a packed state; None under a guard or with no positive pair."""
+    if state & GUARD_BIT:
+        return None
+    best: Composition | None = None
+    for h in range(len(HOOKS)):
+        if not state >> (HOOK_SHIFT + h) & 1:
+            continue
+        for a in range(len(ASKS)):
+            w = float(PAIR_WEIGHTS[h, a])
+            if state >> (ASK_SHIFT + a) & 1 and w > 0 and (best is None or w > best.weight):
+                best = Composition(w, h, a)
+    return best
+
+
+def guarded(state: int) -> bool:
+    """A frame and no ask: the text is capped at ``GUARDED_CAP`` (unless a rule fires)."""
+    return bool(state & FRAME_BIT) and not state & ASK_MASK
+
+
+def guarded_many(states: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
+    """``guarded`` of every state."""
+    out: npt.NDArray[np.bool_] = ((states & FRAME_BIT) != 0) & ((states & ASK_MASK) == 0)
+    return out
+
+
+@cache
+def log_odds_table() -> npt.NDArray[np.float64]:
+    """Log-odds of every packed state: the best pair's weight, 0 under a guard. One table for both
+    paths, so per-text and batch scores stay bit-identical."""
+    states = np.arange(N_STATES, dtype=np.int64)
+    table = np.zeros(N_STATES, dtype=np.float64)
+    for h in range(len(HOOKS)):
+        for a in range(len(ASKS)):
+            both = (states >> (HOOK_SHIFT + h) & 1).astype(bool) & (states >> (ASK_SHIFT + a) & 1).astype(bool)
+            table[both] = np.maximum(table[both], max(0.0, float(PAIR_WEIGHTS[h, a])))
+    table[(states & GUARD_BIT) != 0] = 0.0
+    return table
