@@ -163,9 +163,10 @@ def listed_keys(session: Session, pairs: Iterable[tuple[str, str]]) -> set[tuple
 
 # Built once: the bank scorer asks this for every batch of transfers, and building and cache-keying
 # the statement cost more than running it.
-_LISTED = select(RiskEntry.kind, RiskEntry.value_hash).where(
-    RiskEntry.value_hash.in_(bindparam("hashes", expanding=True)), RiskEntry.removed_at.is_(None),
-    or_(RiskEntry.expires_at.is_(None), RiskEntry.expires_at > bindparam("now")))
+_ENTRY = RiskEntry.__table__.c
+_LISTED = select(_ENTRY.kind, _ENTRY.value_hash).where(
+    _ENTRY.value_hash.in_(bindparam("hashes", expanding=True)), _ENTRY.removed_at.is_(None),
+    or_(_ENTRY.expires_at.is_(None), _ENTRY.expires_at > bindparam("now")))
 
 
 def is_account_listed(session: Session, *, account_hash: str) -> bool:
