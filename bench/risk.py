@@ -391,16 +391,21 @@ async def _drive(port: int, token: str, bodies: list[dict[str, Any]], rate: int,
                 f"Authorization: Bearer {token}\r\nContent-Type: application/json\r\n"
                 f"Content-Length: {len(payload)}\r\n\r\n").encode() + payload
 
-    async def roundtrip(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, raw: bytes) -> int:
+    async def roundtrip(reader: asyncio.StreamReader, writer: asyncio.StreamWriter,
+                        raw: bytes) -> tuple[int, float]:
+        """Status and the server's own time for the request (its Server-Timing header, ms)."""
         writer.write(raw)
         head = await reader.readuntil(b"\r\n\r\n")
         status = int(head[9:12])
-        length = 0
+        length, server_ms = 0, 0.0
         for line in head.split(b"\r\n"):
-            if line[:15].lower() == b"content-length:":
+            name = line[:15].lower()
+            if name == b"content-length:":
                 length = int(line[15:])
+            elif name == b"server-timing: ":
+                server_ms = float(line.rsplit(b"dur=", 1)[1])
         await reader.readexactly(length)
-        return status
+        return status, server_ms
 
     encoded = [encode(b) for b in bodies]
     warm_reader, warm_writer = await asyncio.open_connection("127.0.0.1", port)
@@ -421,22 +426,25 @@ async def _drive(port: int, token: str, bodies: list[dict[str, Any]], rate: int,
                 for k, b in enumerate(bodies[:n_warm])]
         await _open_loop(warm, rate, free, port, roundtrip, [], {})
     lat: list[float] = []
+    server: list[float] = []
     errors: dict[int, int] = {}
     on_measure()
     start = time.perf_counter()
     cpu0 = time.process_time()
-    await _open_loop(encoded, rate, free, port, roundtrip, lat, errors)
+    await _open_loop(encoded, rate, free, port, roundtrip, lat, errors, server)
     wall = time.perf_counter() - start
     client_cpu = time.process_time() - cpu0
     while not free.empty():
         free.get_nowait()[1].close()
     return {"n": len(bodies), "achieved_per_s": len(lat) / wall, "p50_ms": pct(lat, 0.5) * 1e3,
-            "p99_ms": pct(lat, 0.99) * 1e3, "max_ms": max(lat) * 1e3, "errors": sum(errors.values()),
+            "p99_ms": pct(lat, 0.99) * 1e3, "max_ms": max(lat) * 1e3,
+            # From the request's arrival in the app to its answer (Server-Timing): what the server adds.
+            "server_p50_ms": pct(server, 0.5), "server_p99_ms": pct(server, 0.99), "errors": sum(errors.values()),
             "error_codes": errors, "wall_s": wall, "client_cpu_s": client_cpu, "warmup_s": warmup_s}
 
 
 async def _open_loop(encoded: list[bytes], rate: int, free: Any, port: int, roundtrip: Any,
-                     lat: list[float], errors: dict[int, int]) -> None:
+                     lat: list[float], errors: dict[int, int], server: list[float] | None = None) -> None:
     """Request k is due at start + k/rate; its latency counts from then (queueing included)."""
     start = time.perf_counter()
 
@@ -447,7 +455,7 @@ async def _open_loop(encoded: list[bytes], rate: int, free: Any, port: int, roun
             await asyncio.sleep(delay)
         reader, writer = await free.get()
         try:
-            status = await asyncio.wait_for(roundtrip(reader, writer, raw), timeout=20)
+            status, server_ms = await asyncio.wait_for(roundtrip(reader, writer, raw), timeout=20)
         except (TimeoutError, OSError, asyncio.IncompleteReadError, ValueError):
             errors[0] = errors.get(0, 0) + 1  # a broken connection is replaced
             writer.close()
@@ -455,6 +463,8 @@ async def _open_loop(encoded: list[bytes], rate: int, free: Any, port: int, roun
             return
         free.put_nowait((reader, writer))
         lat.append(time.perf_counter() - due)
+        if server is not None:
+            server.append(server_ms)
         if status != 201:
             errors[status] = errors.get(status, 0) + 1
 

@@ -205,17 +205,14 @@ class ScorerProcess:
             for future in waiting.values():
                 if not future.done():
                     future.set_result(error_answer(ScorerUnavailable()))
-            self._reap()
+            child, self.child = self.child, None
+            if child is not None:  # never wait for it on the event loop
+                threading.Thread(target=_reap, args=(child,), name="scorer-reap", daemon=True).start()
 
     def _reap(self) -> None:
         child, self.child = self.child, None
-        if child is not None and child.poll() is None:
-            child.terminate()
         if child is not None:
-            try:
-                child.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                child.kill()
+            _reap(child)
 
     def stop(self) -> None:
         if self.writer is not None:
@@ -224,6 +221,16 @@ class ScorerProcess:
             self.sock.close()
             self.sock = None
         self._reap()
+
+
+def _reap(child: subprocess.Popen[bytes]) -> None:
+    if child.poll() is None:
+        child.terminate()
+    try:
+        child.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        child.kill()
+        child.wait()
 
 
 _process: ScorerProcess | None = None
