@@ -447,12 +447,10 @@ async def _open_loop(encoded: list[bytes], rate: int, free: Any, port: int, roun
                      lat: list[float], errors: dict[int, int], server: list[float] | None = None) -> None:
     """Request k is due at start + k/rate; its latency counts from then (queueing included)."""
     start = time.perf_counter()
+    trace = TRACE
 
     async def send(k: int, raw: bytes) -> None:
         due = start + k / rate
-        delay = due - time.perf_counter()
-        if delay > 0:
-            await asyncio.sleep(delay)
         reader, writer = await free.get()
         try:
             status, server_ms = await asyncio.wait_for(roundtrip(reader, writer, raw), timeout=20)
@@ -465,10 +463,22 @@ async def _open_loop(encoded: list[bytes], rate: int, free: Any, port: int, roun
         lat.append(time.perf_counter() - due)
         if server is not None:
             server.append(server_ms)
+            trace.append((due - start, lat[-1] * 1e3, server_ms))
         if status != 201:
             errors[status] = errors.get(status, 0) + 1
 
-    await asyncio.gather(*(send(k, raw) for k, raw in enumerate(encoded)))
+    # Each request is started when due, not all created up front: 5,000 tasks made at once held the
+    # client's loop for tens of ms at the start of the measurement (a stall that was the client's).
+    tasks = []
+    for k, raw in enumerate(encoded):
+        delay = start + k / rate - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        tasks.append(asyncio.create_task(send(k, raw)))
+    await asyncio.gather(*tasks)
+
+
+TRACE: list[tuple[float, float, float]] = []  # (due s, latency ms, server ms) of measured requests: --trace
 
 
 def main() -> None:
@@ -491,6 +501,8 @@ def main() -> None:
     parser.add_argument("--scoring", choices=["process", "inline", "both"], default="both",
                         help="HTTP part: transfers decided in the scoring process (as `fanzha serve`), in the web "
                              "process (FANZHA_RISK_SCORING=inline), or both in turn (the same-run comparison)")
+    parser.add_argument("--trace", type=Path,
+                        help="HTTP part: write due time, latency and server time per request (CSV)")
     parser.add_argument("--serve", type=int, metavar="PORT", help=argparse.SUPPRESS)  # the server process
     args = parser.parse_args()
     if args.serve:
@@ -509,6 +521,11 @@ def main() -> None:
             h = http(items, args.rate, args.seconds, args.port, args.pg, args.jobs, args.warmup, scoring)
             print(f"[2] HTTP {'PostgreSQL' if args.pg else 'SQLite'} {args.rate}/s x {args.seconds}s, "
                   f"scoring {scoring}: {h}")
+            if args.trace:
+                path = args.trace.with_name(f"{args.trace.stem}-{scoring}{args.trace.suffix}")
+                rows = "".join(f"{d:.4f},{x:.2f},{s:.1f}\n" for d, x, s in TRACE)
+                path.write_text("due_s,latency_ms,server_ms\n" + rows)
+            TRACE.clear()
         return
     _, fast = in_process(items, listed)
     _, rules_only = in_process(items, listed, model=None)
