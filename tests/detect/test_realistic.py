@@ -14,7 +14,7 @@ from fanzha.detect.model import DEFAULT_MODEL_PATH
 
 # Measured (docs/detect.md, third round): F1 0.978, evasion recall 1.0, hard-negative FPR 0.0, type
 # accuracy 0.947. This set was used for development (lexicon/generator choices); the clean figures are
-# those of tests/detect/data/holdout.jsonl (test_holdout.py).
+# those of tests/detect/data/holdout.jsonl (test_held_out_sets.py).
 FLOORS = {"f1": 0.96, "evasion": 0.90, "hn_fpr": 0.02, "type": 0.92, "spam_fpr": 0.01}
 
 

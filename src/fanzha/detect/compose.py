@@ -9,7 +9,9 @@ list of synonyms matched as model features (normalized text, the same scan as ev
 a text's hook and ask classes are bit masks OR-ed over its features, and the (hook, ask) pair with
 the largest weight in ``PAIR_WEIGHTS`` adds its log-odds to the verdict, after the temperature, like
 the link rules; a text with a framing guard and no ask at all is capped at ``GUARDED_CAP``. The weights are
-priors chosen on development data (docs/detect.md, round five).
+priors chosen on development data (docs/detect.md, round five). Round six: a third-person NARRATIVE marker
+(据报道, 典型案例, 我直接挂了 …) caps a text whatever asks it retells, a negated ask (请勿向陌生账户转账,
+不会索要验证码) is switched off, and a soft "invite" ask (我带你, 要不要也放点钱进去) pairs with high returns.
 """
 
 from __future__ import annotations
@@ -103,6 +105,14 @@ ASKS: tuple[tuple[str, str, str], ...] = (
     ),
     ("secret", "要求保密", "保密 不要告诉 别告诉 别跟 不能告诉 不要声张 单独 不要挂"),
     ("act", "要求配合处理", "配合 处理 操作 取消 关闭 注销 解除 更新"),
+    # Round six: the soft ask of investment/romance chat, which names no payment yet ("要不要也放点钱进去",
+    # "我带你", "开个户跟一下"); it pairs with the return hook (and weakly with task income) only.
+    (
+        "invite",
+        "拉人入伙/一起投",
+        "你要不要 要不要也 跟我一起 我带你 带你 拉你 一起做 一起投 跟一下 放点钱 放进去 投进去 开户 开个户 "
+        "注册一个 邀请码 也投",
+    ),
 )
 
 # Guard context: reminders, news, quoted or negated speech, genuine completed notices. FRAMES also cap a
@@ -115,6 +125,51 @@ FRAMES = (
 )
 QUOTES = "骗子 骗局 被骗 诈骗 不要转 别转 别信"
 
+# Round six: third-person retelling. A news item, a police/community reminder or a family warning retells a
+# scam *with* its asks (被要求转账, 诱导下载, 让我下载…我直接挂了): its asks are aimed at someone else, so
+# a NARRATIVE marker caps the text like a frame without an ask, whatever asks it names (a link rule or a
+# risk-list hit still lifts the cap). Only markers that (almost) never occur in a fraud text of any corpus
+# are here: 嫌疑人/受害人/民警/抓获/事主/冒充/警惕/被骗 are said by fake police and by callees in
+# TeleAntiFraud/TF5/TF8 fraud dialogues, so they stay frames or quotes (docs/detect.md, round six).
+NARRATIVE = (
+    "据报道 据央视 据新华社 新华社 央视 记者 通讯员 媒体调查 今日说法 典型案例 警方通报 警情通报 判处 "
+    "有期徒刑 获刑 落网 网友发帖 发帖称 谎称 所幸 幸亏 一男子 一女子 该男子 被成功拦截 我直接挂了 "
+    "直接挂了 你们也注意 大家也注意 的都是骗子 的都是诈骗 骗子编的 一定要核实 一定要电话核实 让转发 请转发 "
+    "转发一下 凡是 据悉 据介绍 记者从 本报讯 报道称 人民日报 新京报 警方介绍 警方表示 民警介绍 民警提醒 "
+    "民警表示 一名男子 一名女子 六旬 七旬 八旬 老太 王某 刘某 陈某 受骗群众 被骗金额 骗子称 骗子让 我没上当 "
+    "没搭理 幸好没 还好没 家里老人 转给家里 身边的老人 大家小心 大家警惕 注意甄别 三不一多 不轻信 拉黑了 "
+    "接到一通 接到自称 短信称 被一步步 引导转账 被引导 被诱导 诱导其 其按 其向 骗子以 "
+    "不法分子以 遇到此类情况 类似短信 侦破一起 破获一起 一起冒充 诱导受害人 要求受害人 骗取受害人 向受害人 "
+    "嫌疑人以 嫌疑人冒充 嫌疑人通过 为由诱导"
+)
+
+# Round six: negated or completed asks (不会询问验证码, 无需另行付款, 请勿向陌生账户转账, 已联系商家). A
+# negation phrase of an ask class switches that class off for the text (the state keeps no positions, so a
+# text that both negates and makes the same ask loses it: an approximation) and counts as a frame. Only
+# forms a scammer does not use: fraud calls are full of reassurances (不会泄露, 不会要求您提供, 不需要支付)
+# and callees' refusals (我不要提供, 我不会转账), and LLM-written scam SMS copy 请不要泄露/切勿泄露, so
+# 不会/不要/不需要 and 泄露/透露 are not negators here (counted on every corpus, docs/detect.md round six);
+# never for "secret", whose asks are themselves negations (不要告诉, 不要挂).
+_NEGATED: dict[str, tuple[str, str]] = {  # ask class -> (negators, verbs), every pair is a phrase
+    "pay": (
+        "无需 无须 无需您 无须您 请勿 切勿 千万别 千万不要 停止",
+        "转账 付款 汇款 打款 交钱 转钱 垫付 另行付款 向陌生账户转账",
+    ),
+    "link": ("请勿 切勿 千万别 千万不要", "点击 下载 扫码 安装 点陌生链接"),
+    "remote": ("请勿 切勿 千万别 千万不要 不要", "屏幕共享 共享屏幕 开启屏幕共享"),
+    "info": ("不会 从不 绝不会", "询问 索要 索取"),
+}
+_COMPLETED: dict[str, str] = {"contact": "已联系"}
+NEGATIONS: dict[str, tuple[str, ...]] = {
+    ask: tuple(
+        sorted(
+            {n + v for n in _NEGATED.get(ask, ("", ""))[0].split() for v in _NEGATED[ask][1].split()}
+            | set(_COMPLETED.get(ask, "").split())
+        )
+    )
+    for ask, _, _ in ASKS
+}
+
 # A frame with no ask at all (a reminder or news item that names scams, a completed notice) asks nothing
 # of the reader: the hooks it quotes are not aimed at them, so its probability is capped here (below the
 # threshold; a link rule or a risk-list hit lifts the cap). Tried first as a log-odds penalty: -3 left
@@ -125,25 +180,52 @@ GUARDED_CAP = 0.3
 # contact, secret, act). Zero = the pair says nothing (e.g. an ad: prize + link).
 PAIR_WEIGHTS: npt.NDArray[np.float64] = np.array(
     [
-        # pay link remote info contact secret act
-        [3.0, 3.0, 4.0, 3.0, 1.5, 3.5, 1.5],  # authority
-        [2.25, 2.25, 4.0, 3.0, 2.25, 2.0, 1.0],  # refund
-        [0.75, 0.0, 4.0, 3.0, 0.0, 2.0, 0.0],  # prize: an ad with a link or a hotline is not fraud
-        [2.25, 1.5, 4.0, 1.5, 2.25, 2.0, 0.5],  # return
-        [2.25, 1.0, 4.0, 1.5, 1.5, 1.5, 0.5],  # job
-        [2.25, 2.25, 4.0, 3.0, 1.0, 2.0, 2.25],  # credit
-        [1.5, 1.0, 4.0, 3.0, 1.0, 2.0, 0.75],  # account
-        [2.25, 0.75, 3.0, 1.5, 0.75, 3.0, 0.0],  # trust
+        # pay link remote info contact secret act invite
+        [3.0, 3.0, 4.0, 3.0, 1.5, 3.5, 1.5, 0.0],  # authority
+        [2.25, 2.25, 4.0, 3.0, 2.25, 2.0, 1.0, 0.0],  # refund
+        [0.75, 0.0, 4.0, 3.0, 0.0, 2.0, 0.0, 0.0],  # prize: an ad with a link or a hotline is not fraud
+        [2.25, 1.5, 4.0, 1.5, 2.25, 2.0, 0.5, 2.25],  # return
+        [2.25, 1.0, 4.0, 1.5, 1.5, 1.5, 0.5, 1.0],  # job
+        [2.25, 2.25, 4.0, 3.0, 1.0, 2.0, 2.25, 0.0],  # credit
+        [1.5, 1.0, 4.0, 3.0, 1.0, 2.0, 0.75, 0.0],  # account
+        [2.25, 0.75, 3.0, 1.5, 0.75, 3.0, 0.0, 0.0],  # trust
     ],
     dtype=np.float64,
 )
 
 
-# A text's composition state is one int: hook bits 0-7, ask bits 8-14, guard bit 15 (any guard), frame bit
-# 16 (a FRAMES guard); the OR of its features' bits.
-HOOK_SHIFT, ASK_SHIFT, GUARD_BIT, FRAME_BIT = 0, 8, 1 << 15, 1 << 16
+# A text's raw composition state is one int, the OR of its features' bits: hook bits 0-7, ask bits 8-15,
+# guard bit 16 (any guard), frame bit 17 (a FRAMES guard), negated-ask bits 18-25 (one per ask class),
+# narrative bit 26. ``effective`` folds it into the 18-bit state the pair table is indexed by: negated asks
+# cleared, a negation counting as a frame.
+HOOK_SHIFT, ASK_SHIFT = 0, len(HOOKS)
+GUARD_BIT = 1 << (ASK_SHIFT + len(ASKS))
+FRAME_BIT = GUARD_BIT << 1
+NEG_SHIFT = ASK_SHIFT + len(ASKS) + 2
+NARRATIVE_BIT = 1 << (NEG_SHIFT + len(ASKS))
 ASK_MASK = ((1 << len(ASKS)) - 1) << ASK_SHIFT
-N_STATES = 1 << 17
+N_STATES = 1 << NEG_SHIFT
+_LOW_MASK = N_STATES - 1
+
+
+def effective(state: int) -> int:
+    """The table state (``N_STATES``) of a raw state: negated ask classes cleared, and a negation counts
+    as a frame (it caps a text left without an ask; the other asks still pair with the hooks: "无需转账，
+    加一下理赔专员微信" is still a scam); a narrative marker is a guard and a frame."""
+    neg = state >> NEG_SHIFT & (ASK_MASK >> ASK_SHIFT)
+    out = state & _LOW_MASK & ~(neg << ASK_SHIFT)
+    if state & NARRATIVE_BIT:
+        out |= GUARD_BIT | FRAME_BIT
+    return out | FRAME_BIT if neg else out
+
+
+def effective_many(states: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """``effective`` of every state."""
+    neg = (states >> NEG_SHIFT) & (ASK_MASK >> ASK_SHIFT)
+    out: npt.NDArray[np.int64] = states & _LOW_MASK & ~(neg << ASK_SHIFT)
+    out[neg != 0] |= FRAME_BIT
+    out[(states & NARRATIVE_BIT) != 0] |= GUARD_BIT | FRAME_BIT
+    return out
 
 
 @dataclass(frozen=True)
@@ -171,11 +253,17 @@ def phrases() -> dict[str, int]:
         table[p] = table.get(p, 0) | GUARD_BIT
     for p in FRAMES.split():
         table[p] = table.get(p, 0) | GUARD_BIT | FRAME_BIT
+    for p in NARRATIVE.split():
+        table[p] = table.get(p, 0) | GUARD_BIT | FRAME_BIT | NARRATIVE_BIT
+    for bit, (name, _, _) in enumerate(ASKS):
+        for p in NEGATIONS[name]:
+            table[p] = table.get(p, 0) | 1 << (NEG_SHIFT + bit)
     return table
 
 
 def best_pair(state: int) -> Composition | None:
-    """The strongest (hook, ask) pair of a packed state; None under a guard or with no positive pair."""
+    """The strongest (hook, ask) pair of a raw state; None under a guard or with no positive pair."""
+    state = effective(state)
     if state & GUARD_BIT:
         return None
     best: Composition | None = None
@@ -190,20 +278,34 @@ def best_pair(state: int) -> Composition | None:
 
 
 def guarded(state: int) -> bool:
-    """A frame and no ask: the text is capped at ``GUARDED_CAP`` (unless a rule fires)."""
-    return bool(state & FRAME_BIT) and not state & ASK_MASK
+    """A frame and no (un-negated) ask, or a narrative marker whatever the asks: the text is capped at
+    ``GUARDED_CAP`` (unless a rule fires). ``state`` is a raw state."""
+    eff = effective(state)
+    return bool(state & NARRATIVE_BIT) or (bool(eff & FRAME_BIT) and not eff & ASK_MASK)
 
 
 def guarded_many(states: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
-    """``guarded`` of every state."""
-    out: npt.NDArray[np.bool_] = ((states & FRAME_BIT) != 0) & ((states & ASK_MASK) == 0)
+    """``guarded`` of every raw state."""
+    eff = effective_many(states)
+    out: npt.NDArray[np.bool_] = ((states & NARRATIVE_BIT) != 0) | (((eff & FRAME_BIT) != 0) & ((eff & ASK_MASK) == 0))
+    return out
+
+
+def log_odds(state: int) -> float:
+    """The pair log-odds of one raw state (``log_odds_table`` at its effective state)."""
+    return float(log_odds_table()[effective(state)])
+
+
+def log_odds_many(states: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
+    """``log_odds`` of every raw state, one table look-up."""
+    out: npt.NDArray[np.float64] = log_odds_table()[effective_many(states)]
     return out
 
 
 @cache
 def log_odds_table() -> npt.NDArray[np.float64]:
-    """Log-odds of every packed state: the best pair's weight, 0 under a guard. One table for both
-    paths, so per-text and batch scores stay bit-identical."""
+    """Log-odds of every effective state (``N_STATES``): the best pair's weight, 0 under a guard. One table for
+    both paths, so per-text and batch scores stay bit-identical."""
     states = np.arange(N_STATES, dtype=np.int64)
     table = np.zeros(N_STATES, dtype=np.float64)
     for h in range(len(HOOKS)):

@@ -32,13 +32,32 @@ PROTECTED: dict[str, tuple[str, ...]] = {
     # Operators: fake 积分兑换 SMS copy the operator's marketing wording (which the lexicon treats as a
     # guard), so the link is the evidence that a scammer cannot copy.
     "10086": ("10086.cn",), "chinamobile": ("10086.cn", "chinamobile.com"),
-    "10010": ("10010.com", "chinaunicom.com.cn"), "chinaunicom": ("10010.com", "chinaunicom.com.cn"),
+    "10010": ("10010.com", "10010.cn", "chinaunicom.com.cn"),
+    "chinaunicom": ("10010.com", "chinaunicom.com.cn", "chinaunicom.cn"),
     "chinatelecom": ("189.cn", "chinatelecom.com.cn"),
     # Round four: short names phishing hosts use for banks and couriers (abc-xxx.cc for 农行, sf-xxx.top for
     # 顺丰), matched as a whole hyphen token or sub-domain label only, never as a substring.
     "abc": ("abchina.com",), "cmb": ("cmbchina.com",), "sf": ("sf-express.com",), "zto": ("zto.com",),
     "yto": ("yto.net.cn",), "yunda": ("yundaex.com",), "chinapost": ("chinapost.com.cn", "ems.com.cn"),
+    # Round six: the short names of e-commerce, delivery, operator and government services that phishing
+    # hosts use as a hyphen token (tb-xxx.cc for 淘宝, pdd-xxx.shop for 拼多多, ctc-10000.icu for 电信).
+    # Listed in TOKEN_ONLY: matched as a hyphen token or a sub-domain label, never inside a name or by edit
+    # distance (cmcc, unicom, 10000 and etax occur inside unrelated names); as the whole name only on a
+    # cheap TLD (jingdong.com is JD's own; a brand's name on .com/.cn is as often a defensive registration).
+    "tb": ("taobao.com", "tmall.com", "tb.cn"), "pdd": ("pinduoduo.com", "yangkeduo.com"),
+    "yangkeduo": ("yangkeduo.com",), "jingdong": ("jd.com",),
+    "meituan": ("meituan.com",), "eleme": ("ele.me",), "didi": ("didiglobal.com", "xiaojukeji.com"),
+    "ctrip": ("ctrip.com",), "xianyu": ("goofish.com",), "goofish": ("goofish.com",),
+    "kuaishou": ("kuaishou.com",), "zfb": ("alipay.com",), "wechat": ("wechat.com", "qq.com"),
+    "ctc": ("189.cn", "chinatelecom.com.cn"), "10000": ("189.cn",), "cmcc": ("10086.cn", "chinamobile.com"),
+    "unicom": ("10010.com", "10010.cn", "chinaunicom.com.cn"), "sgcc": ("sgcc.com.cn", "95598.cn"),
+    "95598": ("95598.cn", "sgcc.com.cn"), "etax": ("chinatax.gov.cn",), "gjzwfw": ("gjzwfw.gov.cn",),
+    "12333": ("mohrss.gov.cn",), "12345": ("gov.cn",),
 }  # fmt: skip
+TOKEN_ONLY = frozenset(
+    ["tb", "pdd", "yangkeduo", "jingdong", "meituan", "eleme", "didi", "ctrip", "xianyu", "goofish", "kuaishou",
+     "zfb", "wechat", "ctc", "10000", "cmcc", "unicom", "sgcc", "95598", "etax", "gjzwfw", "12333", "12345"]
+)  # fmt: skip
 SUSPICIOUS_TLDS = frozenset(
     [
         "top",
@@ -125,16 +144,16 @@ _BRANDS = tuple(PROTECTED)
 _BRAND_ORDER = {brand: i for i, brand in enumerate(_BRANDS)}
 _BRANDS_BY_FOLD: dict[str, list[int]] = {}
 for i, brand in enumerate(_BRANDS):
-    if len(brand) >= 3:
+    if len(brand) >= 3 and brand not in TOKEN_ONLY:
         _BRANDS_BY_FOLD.setdefault(_fold(brand), []).append(i)
 _SUBSTRING_BRANDS = ahocorasick.Automaton()  # brands of 4+ characters, found inside a name in one pass
 for i, brand in enumerate(_BRANDS):
-    if len(brand) >= 4:
+    if len(brand) >= 4 and brand not in TOKEN_ONLY:
         _SUBSTRING_BRANDS.add_word(brand, i)
 _SUBSTRING_BRANDS.make_automaton()
 _NEAR_BRANDS: dict[int, list[tuple[int, str, int]]] = {}  # by length: brands of 5+ characters, edit limit
 for i, brand in enumerate(_BRANDS):
-    if len(brand) >= 5:
+    if len(brand) >= 5 and brand not in TOKEN_ONLY:
         _NEAR_BRANDS.setdefault(len(brand), []).append((i, brand, 1 if len(brand) < 7 else 2))
 del i, brand
 
@@ -157,7 +176,11 @@ def _brand_hit(host: str, name: str, tokens: list[str], sub_labels: list[str]) -
     homoglyph folding. Each test collects its brands at once instead of running all four per brand
     (an unseen host took ~0.1 ms in the per-brand loop)."""
     found: list[tuple[int, int]] = []  # (brand order, test order)
-    found += [(_BRAND_ORDER[w], 0) for w in (name, *tokens, *sub_labels) if w in _BRAND_ORDER]
+    found += [
+        (_BRAND_ORDER[w], 0)
+        for w in (name, *tokens, *sub_labels)
+        if w in _BRAND_ORDER and (w not in TOKEN_ONLY or w != name or host.rsplit(".", 1)[-1] in SUSPICIOUS_TLDS)
+    ]
     found += [(i, 1) for _end, i in _SUBSTRING_BRANDS.iter(name)]
     found += [
         (i, 2)
