@@ -102,3 +102,25 @@ def test_checksum_invalid_ids_and_cards_are_never_valid(seed: int) -> None:
 def test_gb11643_check_character(first17: str, check: str) -> None:
     assert id_check_char(first17) == check
     assert resident_id_valid(first17 + check)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("兼职日结，手机就能做，加Q 2816370459", [("qq", "2816370459")]),
+        ("低 價 出 售 金 幣，加 扣 ３８２７６１５０９ 私 聊", [("qq", "382761509")]),
+        ("高价收购银行卡，当天结算，V：shouka_777", [("wechat", "shouka_777")]),
+        ("稳 赚 不 亏，进 群 加 薇 ❤ zt8866jr", [("wechat", "zt8866jr")]),
+        ("【极兔速递】您的快件已签收，如有疑问请致电956025。", [("service_number", "956025")]),
+        ("本行不会索要短信验证码。如有疑问请致电95588。", [("service_number", "95588")]),
+        ("【12306】验证码819245，5分钟内有效。", [("service_number", "12306"), ("verification_code", "819245")]),
+        ("退保金额12800，我们给您转到银行卡里", []),
+        ("消费者投诉请拨打12315", [("service_number", "12315")]),
+    ],
+)
+def test_contact_ids_service_numbers_and_codes_in_their_common_spellings(text: str,
+                                                                          expected: list[tuple[str, str]]) -> None:
+    """Shorthand contact ids (加Q, 加扣, V：, 加薇), 6-digit 95 numbers, and a code is the number after its
+    keyword in the same sentence, never a sender tag's number; 12xxx amounts are not hotlines."""
+    kinds = {"qq", "wechat", "service_number", "verification_code"}
+    assert [(str(e.kind), e.value) for e in entities(text) if str(e.kind) in kinds] == expected

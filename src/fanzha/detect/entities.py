@@ -40,13 +40,17 @@ _URL_TRAILING = ".,;:!?)]}'\"。，"
 _RUN_RE = re.compile(r"[+(（0-9][0-9 \-)）]*x?")
 _LANDLINE_AREA_RE = re.compile(r"0(?:10|2\d|[3-9]\d{2})")
 _TLD_GATE_RE = re.compile(r"\.(?:" + _TLD_ALT + r")(?![a-z0-9\-])|://")
-_QQ_RE = re.compile(r"(?:qq|q号|q群)(?:号码|号|群号|群)?\s*[:：是为]?\s*([1-9]\d{4,10})(?![0-9])")
+# "加Q 123…", "加扣 123…" (扣 for QQ) count like "QQ 123…"; "V：abc…" and "加薇 abc…" like "微信 abc…".
+_QQ_RE = re.compile(r"(?:qq|q号|q群|加q|加扣)(?:号码|号|群号|群)?\s*[:：是为]?\s*([1-9]\d{4,10})(?![0-9])")
 _WECHAT_RE = re.compile(
-    r"(?:微信|v号)(?:号)?\s*[:：是为]?\s*(?:搜索?|加)?\s*((?:wxid_)?[a-z][\-_a-z0-9]{5,19})(?![\-_a-z0-9])"
+    r"(?:微信|v号|加薇|(?<![a-z0-9])v(?=\s*[:：]))(?:号)?\s*[:：是为]?\s*(?:搜索?|加)?\s*"
+    r"((?:wxid_)?[a-z][\-_a-z0-9]{5,19})(?![\-_a-z0-9])"
 )
+# A code is the number right after its keyword within the same sentence, or right before it; a number
+# in a sender tag (【12306】验证码…) or in the next sentence (…验证码。如有疑问请致电95588) is not the code.
 _CODE_RE = re.compile(
-    r"(?:验证码|校验码|动态码|动态密码|短信码|确认码)[^0-9\n]{0,8}?(\d{4,8})(?![0-9])"
-    r"|(?<![0-9])(\d{4,8})[^0-9\n]{0,3}?(?:是|为)?(?:您的|你的)?(?:验证码|动态码|校验码)"
+    r"(?:验证码|校验码|动态码|动态密码|短信码|确认码)[^0-9\n。！？!?；;]{0,8}?(\d{4,8})(?![0-9])"
+    r"|(?<![0-9])(\d{4,8})[^0-9\n】\]。！？!?；;]{0,3}?(?:是|为)?(?:您的|你的)?(?:验证码|动态码|校验码)"
 )
 # Candidate "number + unit" first (a character-class start scans fast), parsed by _AMOUNT_PARTS_RE.
 _AMOUNT_RE = re.compile(
@@ -177,9 +181,11 @@ def _classify_digits(digits: str) -> tuple[EntityKind, str, bool, str | None] | 
         local = digits[m.end() :]
         if 7 <= len(local) <= 8 and local[0] in "23456789":
             return EntityKind.LANDLINE, digits, True, None
-    if n == 5 and (digits[:2] in ("95", "96") or digits[:3] == "100" or digits[:2] == "12"):
+    # 12xxx: the government hotlines are 121xx and 123xx (12110, 12123, 12306, 12315, 12345 …); another
+    # 12xxx is an amount or a count ("退保金额12800"), not a number to call.
+    if n == 5 and (digits[:2] in ("95", "96") or digits[:3] in ("100", "121", "123")):
         return EntityKind.SERVICE_NUMBER, digits, True, None
-    if n == 8 and digits[:2] == "95":
+    if n in (6, 8) and digits[:2] == "95":  # 95 numbers of 6 (956025) and 8 digits (9510 xxxx)
         return EntityKind.SERVICE_NUMBER, digits, True, None
     return None
 
@@ -204,10 +210,10 @@ def _numbers(t: str) -> Iterator[Found]:
 
 
 def _qq_wechat(t: str) -> Iterator[Found]:
-    if "qq" in t or "q号" in t or "q群" in t:
+    if "q" in t or "加扣" in t:
         for m in _QQ_RE.finditer(t):
             yield m.start(1), m.end(1), EntityKind.QQ, m.group(1), True, None
-    if "微信" in t or "v号" in t:
+    if "微信" in t or "v" in t or "加薇" in t:
         for m in _WECHAT_RE.finditer(t):
             yield m.start(1), m.end(1), EntityKind.WECHAT, m.group(1), True, None
 
