@@ -152,3 +152,18 @@ def test_the_counter_form_is_decided_by_the_scoring_process_too(world: World, sc
         reused = teller.post("/risk/counter", data={**form, "amount_yuan": "4000"})
         assert reused.status_code == 422 and "CTR-P1" in reused.text  # the 409 explained on the form
     assert world.database not in realtime._scorers
+
+
+def test_a_scoring_process_that_cannot_start_answers_503_without_a_restart_storm(
+        world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FANZHA_KEY_FILE", str(tmp_path / "master.key"))
+    process = scorer_process.start(f"sqlite:///{tmp_path}/missing/dir/fanzha.db")  # cannot be opened
+    try:
+        with world.client("teller") as teller:
+            answers = [teller.post(URL, json=transfer(clock.now())) for _ in range(3)]
+            assert [a.status_code for a in answers] == [503, 503, 503]
+            assert "重试" in answers[0].json()["error"]["message_zh"]
+            assert process.quick_deaths >= 2 and process.child is None  # backing off: no new process per request
+    finally:
+        scorer_process.stop()
+    assert stored(world.database) == 0

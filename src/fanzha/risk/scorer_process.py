@@ -53,6 +53,8 @@ log = structlog.get_logger("fanzha.risk.scorer")
 INVALID = 0  # answer status: the body did not validate; the app's route answers (its 422 names the fields)
 RULES_POLL_S = 2.0
 CHECKPOINT_S = 0.5
+QUICK_DEATH_S = 10.0
+RESPAWN_BACKOFF_S = 5.0
 START_TIMEOUT_S = 120.0
 _HEADER = struct.Struct("!I")
 _INTERNAL = json.dumps({"error": {"code": "internal", "message_zh": "服务器内部错误，已记录",
@@ -131,9 +133,16 @@ class ScorerProcess:
         self.lock = asyncio.Lock()
         self.sock: socket.socket | None = None
         self.outgoing: list[bytes] = []  # frames written together at the end of this turn of the loop
+        self.spawned_at = self.died_at = 0.0
+        self.quick_deaths = 0  # children in a row that died within QUICK_DEATH_S of their start
         self.reading: asyncio.Task[None] | None = None
 
     def spawn(self) -> None:
+        if self.quick_deaths >= 2 and time.monotonic() - self.died_at < RESPAWN_BACKOFF_S:
+            # It keeps dying at start (database unreachable, schema missing): answer 503 for a while
+            # instead of starting a process for every request.
+            raise ScorerUnavailable()
+        self.spawned_at = time.monotonic()
         ours, theirs = socket.socketpair()
         self.child = subprocess.Popen(
             [sys.executable, "-m", "fanzha.risk.scorer_process", "--fd", str(theirs.fileno()),
@@ -161,7 +170,10 @@ class ScorerProcess:
         return self.writer
 
     async def submit(self, actor: Principal, body: bytes) -> Answer:
-        out = await self._connect()
+        try:
+            out = await self._connect()
+        except ScorerUnavailable as exc:
+            return error_answer(exc)
         self.next_id += 1
         request_id = self.next_id
         future: asyncio.Future[Answer] = asyncio.get_running_loop().create_future()
@@ -203,6 +215,8 @@ class ScorerProcess:
         finally:
             out.close()
             self.sock = None
+            self.died_at = time.monotonic()
+            self.quick_deaths = self.quick_deaths + 1 if self.died_at - self.spawned_at < QUICK_DEATH_S else 0
             waiting, self.pending = self.pending, {}
             for future in waiting.values():
                 if not future.done():
