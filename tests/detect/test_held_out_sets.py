@@ -8,10 +8,12 @@ development data and the next one is the honest figure:
 - holdout3 (100): before round four; errors used by round five.
 - holdout4 (208): by an independent author who read none of our code or sets; before round five;
   errors used by round six.
-- holdout5 (219): by a second independent author, before round six; **the clean set**.
+- holdout5 (219): by a second independent author, before round six; errors used by round seven.
+- holdout6 (218): by a third independent author, before round seven; **the clean set**.
 Floors sit just under the measured figures so a regression fails loudly; they are regression guards,
 never to be raised by tuning on a set. The issue's targets (F1 0.95, evasion recall 0.90, hard-negative
-FPR 0.03, type accuracy 0.85, entity F1 0.95) are not met on the clean set.
+FPR 0.03, type accuracy 0.85, entity F1 0.95): on the clean set F1 and evasion recall are missed, the
+hard-negative FPR, type accuracy and entity F1 are met.
 """
 
 from __future__ import annotations
@@ -58,7 +60,11 @@ SETS = [
                      "round six (read its errors): F1 0.935, FPR 0.021, type 0.780"),
     HeldOut("holdout5", 210, f1=0.83, evasion=0.80, hn_fpr=0.09, type_accuracy=0.83, entity_f1=0.92,
             measured="round six (honest): F1 0.854 (P 0.929 / R 0.791), evasion 0.842, FPR 0.067, type 0.857, "
-                     "entity 0.938 (0.988 after the extraction fixes that read its misses)"),
+                     "entity 0.938 (0.988 after the extraction fixes that read its misses); "
+                     "round seven (read its errors): F1 0.955, FPR 0.010, evasion 1.0, type 0.868, entity 0.994"),
+    HeldOut("holdout6", 210, f1=0.90, evasion=0.80, hn_fpr=0.04, type_accuracy=0.85, entity_f1=0.93,
+            measured="round seven (honest): F1 0.924 (P 0.981 / R 0.874), evasion 0.850, FPR 0.020, type 0.875, "
+                     "entity 0.952; round four 0.899, round six 0.920"),
 ]
 
 

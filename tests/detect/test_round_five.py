@@ -5,12 +5,11 @@ import re
 from pathlib import Path
 
 import numpy as np
-import pytest
 
 from fanzha.detect import compose
 from fanzha.detect.engine import Detector
 from fanzha.detect.generator import FIFTH_FRAUD, FIFTH_NORMAL
-from fanzha.detect.normalize import normalize
+from tests.detect.conftest import compose_state
 
 DATA = Path(__file__).parent / "data"
 HAND_WRITTEN = ("realistic.jsonl", "holdout.jsonl", "holdout2.jsonl", "holdout3.jsonl")
@@ -18,16 +17,9 @@ HAND_WRITTEN = ("realistic.jsonl", "holdout.jsonl", "holdout2.jsonl", "holdout3.
 # New wording, in none of the hand-written sets.
 REFUND_AND_CONTACT = "您好，您网购的那台空气炸锅有安全隐患已被召回，我们给您退款并赔偿三百元，麻烦加一下售后专员的微信"
 REMINDER_WITHOUT_ASK = "警方提醒：说能给你退款赔偿、高额回报稳赚不赔的，都是骗局"
-REMINDER_WITH_ASK = "反诈提醒：有人自称客服要给您理赔，让您加微信转账的，一律不要理"
-
-
-@pytest.fixture(scope="module")
-def detector() -> Detector:
-    return Detector()
-
-
-def _state(detector: Detector, text: str) -> int:
-    return detector.model.compose_state([f for _, f in detector.model.hits(normalize(text).text)])
+# Round seven made 自称客服 a narrative marker (a retold caller caps the text); this example of "a frame with an
+# ask is not capped" therefore says 冒充客服 (a fake-police word, not a marker) instead.
+REMINDER_WITH_ASK = "反诈提醒：有人冒充客服要给您理赔，让您加微信转账的，一律不要理"
 
 
 def test_table_agrees_with_best_pair_and_guards() -> None:
@@ -52,7 +44,7 @@ def test_every_composition_phrase_is_a_model_feature(detector: Detector) -> None
 
 
 def test_hook_with_ask_fires_and_is_explained(detector: Detector) -> None:
-    state = _state(detector, REFUND_AND_CONTACT)
+    state = compose_state(detector, REFUND_AND_CONTACT)
     pair = compose.best_pair(state)
     assert pair is not None and compose.HOOKS[pair.hook][0] == "refund"
     v = detector.detect(REFUND_AND_CONTACT)
@@ -65,23 +57,23 @@ def test_hook_with_ask_fires_and_is_explained(detector: Detector) -> None:
 
 def test_guard_disables_the_pair_and_a_guard_without_ask_is_capped(detector: Detector) -> None:
     for text in (REMINDER_WITHOUT_ASK, REMINDER_WITH_ASK):
-        state = _state(detector, text)
+        state = compose_state(detector, text)
         assert state & compose.GUARD_BIT and compose.best_pair(state) is None
         v = detector.detect(text)
         assert not v.is_fraud
         assert not any("典型结构" in c.reason for c in v.cues)
-    assert compose.guarded(_state(detector, REMINDER_WITHOUT_ASK))
-    assert not compose.guarded(_state(detector, REMINDER_WITH_ASK))
+    assert compose.guarded(compose_state(detector, REMINDER_WITHOUT_ASK))
+    assert not compose.guarded(compose_state(detector, REMINDER_WITH_ASK))
     # A reminder that quotes many scam phrases is capped, however strong its phrases are.
     quoted = "警方提醒：导师带单、内幕消息、稳赚不赔、保本保息、高额返利的投资群，都是骗局"
-    assert compose.guarded(_state(detector, quoted))
+    assert compose.guarded(compose_state(detector, quoted))
     assert detector.detect(quoted).probability <= compose.GUARDED_CAP
 
 
 def test_a_link_rule_lifts_the_guard_cap(detector: Detector) -> None:
     """A reminder-like text with a look-alike bank link is not capped: the link rule is evidence."""
     text = "温馨提醒：您的工行账户已冻结，详见 icbc-vip.shop"  # .shop is not an ask word, 温馨提醒 a guard
-    assert compose.guarded(_state(detector, text))
+    assert compose.guarded(compose_state(detector, text))
     v = detector.detect(text)
     assert v.probability > compose.GUARDED_CAP
     assert detector.score_batch([text]).probability == [v.probability]

@@ -11,6 +11,7 @@ from fanzha.detect import compose
 from fanzha.detect.engine import LOOKALIKE_FLOOR, Detector
 from fanzha.detect.lookalike import check_host
 from fanzha.detect.normalize import normalize
+from tests.detect.conftest import compose_state
 
 DATA = Path(__file__).parent / "data"
 HAND_WRITTEN = ("realistic.jsonl", "holdout.jsonl", "holdout2.jsonl", "holdout3.jsonl", "holdout4.jsonl")
@@ -20,15 +21,6 @@ NEWS_WITH_ASKS = "记者走访发现，有人冒充快递公司以丢件理赔�
 FAMILY_WARNING = "邻居阿姨接到自称银行的电话，让她报一下验证码，幸好没说，大家小心"
 NEGATED_NOTICE = "【某电商】您的订单已退款至原支付账户，请勿向陌生账户转账，客服不会索要验证码"
 INVITE_CHAT = "我跟的那个老师带单，这个月收益翻了一番，你要不要也放点钱进去，我带你"
-
-
-@pytest.fixture(scope="module")
-def detector() -> Detector:
-    return Detector()
-
-
-def _state(detector: Detector, text: str) -> int:
-    return detector.model.compose_state([f for _, f in detector.model.hits(normalize(text).text)])
 
 
 def _fraud_texts() -> list[str]:
@@ -59,7 +51,7 @@ def test_raw_and_effective_states_agree_on_both_paths() -> None:
 
 def test_a_narrative_caps_a_retelling_whatever_asks_it_names(detector: Detector) -> None:
     for text in (NEWS_WITH_ASKS, FAMILY_WARNING):
-        state = _state(detector, text)
+        state = compose_state(detector, text)
         assert state & compose.NARRATIVE_BIT and state & compose.ASK_MASK  # asks are named, but retold
         assert compose.guarded(state) and compose.best_pair(state) is None
         v = detector.detect(text)
@@ -67,7 +59,7 @@ def test_a_narrative_caps_a_retelling_whatever_asks_it_names(detector: Detector)
 
 
 def test_a_negated_ask_is_switched_off_and_counts_as_a_frame(detector: Detector) -> None:
-    state = _state(detector, NEGATED_NOTICE)
+    state = compose_state(detector, NEGATED_NOTICE)
     pay, info = (1 << (compose.ASK_SHIFT + i) for i in (0, 3))
     assert state & pay and state & info  # 转账 and 验证码 are in the text ...
     eff = compose.effective(state)
@@ -76,7 +68,7 @@ def test_a_negated_ask_is_switched_off_and_counts_as_a_frame(detector: Detector)
     assert not detector.detect(NEGATED_NOTICE).is_fraud
     # The other asks still pair: a reassurance followed by a real ask stays a scam.
     scam = "您的快递丢失，我们给您理赔，无需转账，加一下理赔专员微信就行"
-    pair = compose.best_pair(_state(detector, scam))
+    pair = compose.best_pair(compose_state(detector, scam))
     assert pair is not None and compose.ASKS[pair.ask][0] == "contact"
 
 
@@ -89,7 +81,7 @@ def test_no_narrative_or_negation_phrase_occurs_in_a_hand_written_fraud_text() -
 
 
 def test_invite_pairs_with_the_return_hook(detector: Detector) -> None:
-    pair = compose.best_pair(_state(detector, INVITE_CHAT))
+    pair = compose.best_pair(compose_state(detector, INVITE_CHAT))
     assert pair is not None and compose.HOOKS[pair.hook][0] == "return" and compose.ASKS[pair.ask][0] == "invite"
     assert detector.detect(INVITE_CHAT).is_fraud
 

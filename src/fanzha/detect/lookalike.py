@@ -53,10 +53,15 @@ PROTECTED: dict[str, tuple[str, ...]] = {
     "unicom": ("10010.com", "10010.cn", "chinaunicom.com.cn"), "sgcc": ("sgcc.com.cn", "95598.cn"),
     "95598": ("95598.cn", "sgcc.com.cn"), "etax": ("chinatax.gov.cn",), "gjzwfw": ("gjzwfw.gov.cn",),
     "12333": ("mohrss.gov.cn",), "12345": ("gov.cn",),
+    # Round seven: a dating site, a game-account market and sportswear brands that "outlet"/会员 phishing
+    # hosts use as a hyphen token (jiayuan-vip.top, 5173-jiaoyi.top, nike-outlet.shop); token-only as well.
+    "jiayuan": ("jiayuan.com",), "5173": ("5173.com",), "nike": ("nike.com", "nike.com.cn"),
+    "adidas": ("adidas.com", "adidas.com.cn"),
 }  # fmt: skip
 TOKEN_ONLY = frozenset(
     ["tb", "pdd", "yangkeduo", "jingdong", "meituan", "eleme", "didi", "ctrip", "xianyu", "goofish", "kuaishou",
-     "zfb", "wechat", "ctc", "10000", "cmcc", "unicom", "sgcc", "95598", "etax", "gjzwfw", "12333", "12345"]
+     "zfb", "wechat", "ctc", "10000", "cmcc", "unicom", "sgcc", "95598", "etax", "gjzwfw", "12333", "12345",
+     "jiayuan", "5173", "nike", "adidas"]
 )  # fmt: skip
 SUSPICIOUS_TLDS = frozenset(
     [

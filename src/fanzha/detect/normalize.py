@@ -326,6 +326,18 @@ _OBFUSCATED_LINK = rf"[a-z0-9-]+(?:\s*{_DOT_WORDS}\s*[a-z0-9-]+)+"
 # A link needs a label with a letter after a dot-word, so amounts like 500.00 never reach _link().
 _LINK_RE = re.compile(rf"[a-z0-9-]+(?:\s*{_DOT_WORDS}\s*[a-z0-9-]*[a-z][a-z0-9-]*)+")
 _DOT_RE = re.compile(rf"\s*{_DOT_WORDS}\s*")
+# Round seven: a link typed one character at a time (w w w . x x 6 6 . c o m): six or more single letters or
+# digit runs separated by spaces or dot-words; rewritten only when a label after a dot is a known TLD.
+_SPACED_LINK_RE = re.compile(
+    rf"(?<![a-z0-9])(?:[a-z]|[0-9]+)(?:(?:\s+|\s*{_DOT_WORDS}\s*)(?:[a-z]|[0-9]+)(?![a-z0-9])){{5,}}"
+)
+_SPACE_RE = re.compile(r"\s+")
+# Scanning a whole batch with _SPACED_LINK_RE costs ~30% of score_batch, so it runs only on the maximal runs of
+# link characters around a cheap literal hint (" x y ": two single characters between single spaces), which
+# every rewritten link contains. A run never crosses a batch join character, so per-text and batch
+# normalization find the same links.
+_SPACED_HINT_RE = re.compile(r" [a-z0-9] [a-z0-9] ")
+_LINK_RUN_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789.点點。．[]()（）【】 \t")
 
 
 @cache
@@ -345,6 +357,32 @@ def _link(m: re.Match[str]) -> str:
     return link
 
 
+def _spaced_link(m: re.Match[str]) -> str:
+    labels = _DOT_RE.split(_SPACE_RE.sub("", m.group(0)))
+    if any(label in TLD_SET for label in labels[1:]) and all(labels):
+        return ".".join(labels)
+    return m.group(0)
+
+
+def _spaced_link_spans(text: str, taken: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Rewrites of links typed one character at a time, found in the runs around ``_SPACED_HINT_RE``."""
+    out: list[tuple[int, int, str]] = []
+    run_end = -1
+    for hint in _SPACED_HINT_RE.finditer(text):
+        if hint.start() < run_end:
+            continue
+        start, run_end = hint.start(), hint.end()
+        while start > 0 and text[start - 1] in _LINK_RUN_CHARS:
+            start -= 1
+        while run_end < len(text) and text[run_end] in _LINK_RUN_CHARS:
+            run_end += 1
+        for m in _SPACED_LINK_RE.finditer(text, start, run_end):
+            r = _spaced_link(m)
+            if r != m.group(0) and not any(s < m.end() and m.start() < e for s, e, _ in taken):
+                out.append((m.start(), m.end(), r))
+    return out
+
+
 def _ascii_glued(text: str, start: int, end: int) -> bool:
     """True when a variant with ascii edges sits inside a longer ascii token (vx in 'vxyz')."""
     word = text[start:end]
@@ -357,6 +395,7 @@ def _step4_spans(text: str) -> list[tuple[int, int, str]]:
     spans: list[tuple[int, int, str]] = []
     if _ASCII_LETTER_RE.search(text):
         spans = [(m.start(), m.end(), r) for m in _LINK_RE.finditer(text) if (r := _link(m)) != m.group(0)]
+        spans += _spaced_link_spans(text, spans)
     taken_until = -1
     link_spans = list(spans)
     for end_index, (variant, canonical) in _variant_automaton().iter_long(text):
