@@ -9,7 +9,7 @@ import numpy as np
 from fanzha.detect import compose
 from fanzha.detect.engine import Detector
 from fanzha.detect.generator import FIFTH_FRAUD, FIFTH_NORMAL
-from tests.detect.conftest import compose_state
+from tests.detect.conftest import assert_batch_paths_equal_per_text, compose_state
 
 DATA = Path(__file__).parent / "data"
 HAND_WRITTEN = ("realistic.jsonl", "holdout.jsonl", "holdout2.jsonl", "holdout3.jsonl")
@@ -92,13 +92,7 @@ def test_composition_keeps_batch_paths_equal_to_detect(detector: Detector) -> No
         "温馨提醒：您的工行账户已冻结，详见 icbc-vip.shop",
         "",
     ]
-    batch = detector.detect_batch(texts)
-    single = [detector.detect(t) for t in texts]
-    assert [v.model_dump() for v in batch] == [v.model_dump() for v in single]
-    scores = detector.score_batch(texts)
-    assert scores.probability == [v.probability for v in single]
-    assert scores.is_fraud == [v.is_fraud for v in single]
-    assert scores.type_code == [v.type_code for v in single]
+    assert_batch_paths_equal_per_text(detector, texts)
 
 
 def test_round_five_templates_are_not_copies_of_the_hand_written_sets() -> None:

@@ -13,7 +13,7 @@ from fanzha.detect.engine import Detector
 from fanzha.detect.lookalike import check_host
 from fanzha.detect.normalize import normalize
 from fanzha.detect.schemas import EntityKind
-from tests.detect.conftest import compose_state
+from tests.detect.conftest import assert_batch_paths_equal_per_text, compose_state
 
 DATA = Path(__file__).parent / "data"
 HAND_WRITTEN = (
@@ -130,10 +130,4 @@ def test_round_seven_keeps_batch_paths_equal_to_detect(detector: Detector) -> No
         "请登录 w w w . a b c . c o m",
         "",
     ]
-    batch = detector.detect_batch(texts)
-    single = [detector.detect(t) for t in texts]
-    assert [v.model_dump() for v in batch] == [v.model_dump() for v in single]
-    scores = detector.score_batch(texts)
-    assert scores.probability == [v.probability for v in single]
-    assert scores.is_fraud == [v.is_fraud for v in single]
-    assert scores.type_code == [v.type_code for v in single]
+    assert_batch_paths_equal_per_text(detector, texts)

@@ -11,7 +11,7 @@ from fanzha.detect import compose
 from fanzha.detect.engine import LOOKALIKE_FLOOR, Detector
 from fanzha.detect.lookalike import check_host
 from fanzha.detect.normalize import normalize
-from tests.detect.conftest import compose_state
+from tests.detect.conftest import assert_batch_paths_equal_per_text, compose_state
 
 DATA = Path(__file__).parent / "data"
 HAND_WRITTEN = ("realistic.jsonl", "holdout.jsonl", "holdout2.jsonl", "holdout3.jsonl", "holdout4.jsonl")
@@ -125,10 +125,4 @@ def test_round_six_keeps_batch_paths_equal_to_detect(detector: Detector) -> None
         "记 者 调 查：冒 充 客 服 让 你 转 账 的 都 是 骗 子",
         "",
     ]
-    batch = detector.detect_batch(texts)
-    single = [detector.detect(t) for t in texts]
-    assert [v.model_dump() for v in batch] == [v.model_dump() for v in single]
-    scores = detector.score_batch(texts)
-    assert scores.probability == [v.probability for v in single]
-    assert scores.is_fraud == [v.is_fraud for v in single]
-    assert scores.type_code == [v.type_code for v in single]
+    assert_batch_paths_equal_per_text(detector, texts)
