@@ -11,7 +11,7 @@ from fanzha.core import clock
 from fanzha.core.deps import CurrentUser, RequirePermission, SessionDep
 from fanzha.core.errors import Invalid
 from fanzha.core.rbac import Permission
-from fanzha.risk import freeze, rulesets, scorer_process, service, writer
+from fanzha.risk import freeze, rulesets, scorer_process, service
 from fanzha.risk.auth import ScoringUser
 from fanzha.risk.checklist import default_questions
 from fanzha.risk.models import Transaction
@@ -55,11 +55,7 @@ async def score_transaction(data: TransactionIn, user: ScoringUser) -> Response:
     Concurrent requests are decided and stored in one transaction (`writer.py`), in the scoring
     process when `fanzha serve` runs one (`scorer_process.py`); the answer comes after that commit.
     A bank's bearer-token calls are answered by `hotpath.py` before they reach this route."""
-    if scorer_process.running() is None:
-        tx, replayed = await writer.score(actor=user, data=data)
-        return Response(decision_out(tx, replayed).model_dump_json(), status_code=200 if replayed else 201,
-                        media_type="application/json")
-    status, payload = await scorer_process.score_json(user, data.model_dump_json().encode())
+    status, payload = await scorer_process.score(user, data)
     return Response(payload, status_code=status, media_type="application/json")
 
 

@@ -77,17 +77,22 @@ def error_answer(exc: FanzhaError) -> Answer:
     return exc.status_code, json.dumps(exc.to_dict(), ensure_ascii=False).encode()
 
 
-def answer_of(job: writer.Job) -> Answer:
-    """The HTTP status and JSON body for a decided job, as the API route gives them."""
+def decided_answer(outcome: writer.Outcome) -> Answer:
+    """201 with the decision for a new transfer, 200 for a replayed id: the API's answer."""
     from fanzha.risk.api import decision_out
 
+    tx, replayed = outcome
+    return (200 if replayed else 201), decision_out(tx, replayed).model_dump_json().encode()
+
+
+def answer_of(job: writer.Job) -> Answer:
+    """The HTTP status and JSON body for a decided job, as the API route gives them."""
     if job.error is not None:
         if isinstance(job.error, FanzhaError):
             return error_answer(job.error)
         raise job.error
     assert job.result is not None
-    tx, replayed = job.result
-    return (200 if replayed else 201), decision_out(tx, replayed).model_dump_json().encode()
+    return decided_answer(job.result)
 
 
 def error_from(status: int, payload: bytes) -> FanzhaError:
@@ -101,20 +106,23 @@ def error_from(status: int, payload: bytes) -> FanzhaError:
 async def score_json(actor: Principal, body: bytes) -> Answer:
     """Decide the transfer in `body` (JSON): through the scoring process when one runs, else in this
     one. Returns the status and JSON answer; `INVALID` when the body does not validate."""
-    running = _process
-    if running is not None:
-        return await running.submit(actor, body)
+    if _process is not None:
+        return await _process.submit(actor, body)
     try:
         data = TransactionIn.model_validate_json(body)
     except ValidationError:
         return INVALID, b""
+    return await score(actor, data)
+
+
+async def score(actor: Principal, data: TransactionIn) -> Answer:
+    """Decide a validated transfer (the route, the counter form): status and JSON answer."""
+    if _process is not None:
+        return await _process.submit(actor, data.model_dump_json().encode())
     try:
-        tx, replayed = await writer.score(actor=actor, data=data)
+        return decided_answer(await writer.score(actor=actor, data=data))
     except FanzhaError as exc:
         return error_answer(exc)
-    from fanzha.risk.api import decision_out
-
-    return (200 if replayed else 201), decision_out(tx, replayed).model_dump_json().encode()
 
 
 # ---------------------------------------------------------------- the web process's side

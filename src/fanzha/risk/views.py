@@ -109,20 +109,17 @@ async def counter_submit(request: Request, user: CurrentUser, session: SessionDe
         data = None
     if data is not None and not errors:
         try:
-            return RedirectResponse(f"/risk/transactions/{await _score(session, user, data)}", status_code=303)
+            return RedirectResponse(f"/risk/transactions/{await _score(user, data)}", status_code=303)
         except FanzhaError as exc:
             errors = _errors(exc) or {"_": exc.message_zh}
     return _view(request, user, "counter.html", {"form": form, "errors": errors, "lookup": "",
                                                  "lookup_error": None}, status_code=422)
 
 
-async def _score(session: SessionDep, user: CurrentUser, data: TransactionIn) -> int:
-    """Decide a transfer entered at the counter; its id. In the scoring process when one runs (it
-    keeps the velocity state), else in this request's transaction."""
-    if scorer_process.running() is None:
-        tx, _ = service.score(session, actor=user, data=data)
-        return tx.id
-    status, payload = await scorer_process.score_json(user, data.model_dump_json().encode())
+async def _score(user: CurrentUser, data: TransactionIn) -> int:
+    """Decide a transfer entered at the counter, as the API does (in the scoring process when one
+    runs: it keeps the velocity state); its id."""
+    status, payload = await scorer_process.score(user, data)
     if status not in (200, 201):
         raise scorer_process.error_from(status, payload)
     return int(json.loads(payload)["id"])
