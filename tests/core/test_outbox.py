@@ -7,7 +7,9 @@ import json
 import threading
 import uuid
 from collections import Counter
+from collections.abc import Callable
 from datetime import timedelta
+from typing import TypeVar
 
 import pytest
 from sqlalchemy import func, select
@@ -15,6 +17,8 @@ from sqlalchemy import func, select
 from fanzha.core import clock, events
 from fanzha.core.db import Database
 from fanzha.core.events import Event, EventOutbox, InProcessBus
+
+T = TypeVar("T")
 
 
 @pytest.fixture(autouse=True)
@@ -34,6 +38,15 @@ def outbox_ids(database: Database) -> list[str]:
 def crash_before_publish(monkeypatch: pytest.MonkeyPatch) -> None:
     """The process dies right after the commit: nothing is published, no row is deleted."""
     monkeypatch.setattr(events, "_publish_committed", lambda engine, evs, in_outbox: None)
+
+
+def published(name: str, pick: Callable[[Event], T]) -> list[T]:
+    """Install a fresh in-process bus; the list fills with `pick(event)` for each `name` event it publishes."""
+    bus = InProcessBus()
+    events.set_bus(bus)
+    got: list[T] = []
+    bus.subscribe(name, lambda ev: got.append(pick(ev)))
+    return got
 
 
 def idempotent_consumer(database: Database, name: str, applied: list[str]) -> events.Handler:
@@ -107,10 +120,7 @@ def test_an_event_never_published_is_delivered_by_the_relay_once_per_consumer(
 
 def test_the_relayed_event_is_the_committed_one(
         database: Database, frozen_clock: clock.FrozenClock, crash_before_publish: None) -> None:
-    bus = InProcessBus()
-    events.set_bus(bus)
-    got: list[Event] = []
-    bus.subscribe("transaction.decided", got.append)
+    got: list[Event] = published("transaction.decided", lambda ev: ev)
     with database.session() as s:
         ev = events.emit(s, "transaction.decided", {"transaction_id": 7, "reasons": ["收款账户在涉诈名单"],
                                                     "amount_fen": 500_000})
@@ -144,10 +154,7 @@ def test_a_publish_that_fails_leaves_the_event_for_the_relay(
 def test_recorded_events_are_published_by_deliver_or_else_by_the_relay(
         database: Database, frozen_clock: clock.FrozenClock) -> None:
     """`record` + `deliver`: the caller publishes after the commit (e.g. off the request path)."""
-    bus = InProcessBus()
-    events.set_bus(bus)
-    got: list[str] = []
-    bus.subscribe("transaction.decided", lambda e: got.append(e.id))
+    got: list[str] = published("transaction.decided", lambda ev: ev.id)
     with database.session() as s:
         a = events.record(s, "transaction.decided", {"transaction_id": 1})
         b = events.record(s, "transaction.decided", {"transaction_id": 2})
@@ -164,10 +171,7 @@ def test_recorded_events_are_published_by_deliver_or_else_by_the_relay(
 
 def test_delivering_only_some_recorded_events_keeps_the_row(
         database: Database, frozen_clock: clock.FrozenClock) -> None:
-    bus = InProcessBus()
-    events.set_bus(bus)
-    got: list[str] = []
-    bus.subscribe("transaction.decided", lambda e: got.append(e.id))
+    got: list[str] = published("transaction.decided", lambda ev: ev.id)
     with database.session() as s:
         a = events.record(s, "transaction.decided", {"transaction_id": 1})
         b = events.record(s, "transaction.decided", {"transaction_id": 2})
@@ -181,10 +185,7 @@ def test_delivering_only_some_recorded_events_keeps_the_row(
 
 def test_a_savepoint_publishes_nothing_early_and_its_rollback_drops_only_its_own_events(
         database: Database) -> None:
-    bus = InProcessBus()
-    events.set_bus(bus)
-    got: list[int] = []
-    bus.subscribe("case.linked", lambda e: got.append(e.payload["n"]))
+    got: list[int] = published("case.linked", lambda ev: ev.payload["n"])
     with database.session() as s:
         events.emit(s, "case.linked", {"n": 1})
         with s.begin_nested():
@@ -317,10 +318,7 @@ def test_the_real_consumers_apply_a_relayed_and_redelivered_transfer_once(
 
 def test_the_relay_publishes_in_the_order_the_events_occurred(
         database: Database, frozen_clock: clock.FrozenClock, crash_before_publish: None) -> None:
-    bus = InProcessBus()
-    events.set_bus(bus)
-    got: list[int] = []
-    bus.subscribe("case.linked", lambda e: got.append(e.payload["n"]))
+    got: list[int] = published("case.linked", lambda ev: ev.payload["n"])
     for i in range(6):
         with database.session() as s:
             events.emit(s, "case.linked", {"n": i})

@@ -29,7 +29,11 @@ class VersionedText:
 
     @property
     def label(self) -> str:
-        return f"v{self.version}"
+        return version_label(self.version)
+
+
+def version_label(version: int) -> str:
+    return f"v{version}"
 
 
 def next_version(session: Session, model: Any, *where: ColumnElement[bool]) -> int:

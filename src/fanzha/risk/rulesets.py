@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import timedelta
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from fanzha.audit import service as audit
@@ -21,17 +22,19 @@ BACKTEST_DAYS = 90
 BACKTEST_LIMIT = 200_000
 
 
+def _newest_published(what: Any) -> Select[Any]:
+    return select(what).where(RuleSetVersion.status == RuleSetStatus.PUBLISHED).order_by(RuleSetVersion.version.desc())
+
+
 def active_ruleset(session: Session) -> RuleSet:
-    row = session.scalars(select(RuleSetVersion).where(RuleSetVersion.status == RuleSetStatus.PUBLISHED)
-                          .order_by(RuleSetVersion.version.desc())).first()
+    row = session.scalars(_newest_published(RuleSetVersion)).first()
     return compile_rules(row.source, label=row.label) if row else default_ruleset()
 
 
 def published_label(session: Session) -> str:
     """The label of the rule set in force, without compiling it (the scoring process polls this)."""
-    version = session.scalars(select(RuleSetVersion.version).where(RuleSetVersion.status == RuleSetStatus.PUBLISHED)
-                              .order_by(RuleSetVersion.version.desc())).first()
-    return f"v{version}" if version is not None else default_ruleset().label
+    version = session.scalars(_newest_published(RuleSetVersion.version)).first()
+    return versions.version_label(version) if version is not None else default_ruleset().label
 
 
 def default_source() -> str:

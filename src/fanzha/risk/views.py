@@ -79,7 +79,7 @@ def counter(request: Request, user: CurrentUser, session: SessionDep, lookup: st
 
 
 @router.post("/risk/counter", response_class=HTMLResponse)
-async def counter_submit(request: Request, user: CurrentUser, session: SessionDep) -> Response:
+async def counter_submit(request: Request, user: CurrentUser) -> Response:
     user.require(Permission.RISK_SCORE)
     raw = await request.form()
     form = {k: str(v) for k, v in raw.items() if k != "csrf_token"}
