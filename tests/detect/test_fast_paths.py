@@ -6,7 +6,7 @@ import pytest
 from fanzha.detect import compose
 from fanzha.detect.engine import Detector
 from fanzha.detect.labels import TYPE_CLASSES
-from fanzha.detect.lexicon import lexicon_by_phrase
+from fanzha.detect.lexicon import lexicon_by_phrase, type_hints_by_phrase
 from fanzha.detect.model import LinearModel
 from fanzha.detect.schemas import Cue, Entity, EntityKind, Verdict, built
 
@@ -56,6 +56,6 @@ def test_a_lexicon_phrase_added_after_training_is_a_feature_with_its_prior() -> 
         bias=np.zeros(1 + len(TYPE_CLASSES), np.float32),
     )  # fmt: skip
     lexicon = lexicon_by_phrase()
-    assert set(model.features) == set(lexicon) | set(compose.phrases()) | {"刷单"}
+    assert set(model.features) == set(lexicon) | set(type_hints_by_phrase()) | set(compose.phrases()) | {"刷单"}
     i = model.features.index("安全账户")
     assert model.effective_weights[i, 0] == pytest.approx(lexicon["安全账户"].weight)

@@ -51,7 +51,9 @@ HOOKS: tuple[tuple[str, str, str], ...] = (
         "job",
         "兼职/任务收入",
         "兼职 日结 佣金 提成 做任务 任务单 刷单 点赞 好评 在家 手机就能 计件 日入 月入 "
-        "招聘 打字员 录入 手工 宝妈 学生党 足不出户 轻松赚 一单",
+        "招聘 打字员 录入 手工 宝妈 学生党 足不出户 轻松赚 一单 "
+        # Round eight: money for lending out one's accounts and cards is "income" offered the same way.
+        "收卡 一类卡 走账 好处费 出租你的 收电话卡 回收电话卡 借我们收钱",
     ),
     (
         "credit",
@@ -68,7 +70,8 @@ HOOKS: tuple[tuple[str, str, str], ...] = (
     (
         "trust",
         "冒充熟人/领导/亲友出事",
-        "领导 局长 处长 班主任 我是你 是我啊 新号 换号 换了号 新微信 新的微信 打伤 出车祸 被抓 出事了",
+        "领导 局长 处长 班主任 我是你 是我啊 新号 换号 换了号 新微信 新的微信 打伤 出车祸 被抓 出事了 "
+        "妈，是我 爸，是我 手机快没电 撞车了 撞了人 把人打伤",
     ),
 )
 
@@ -80,7 +83,8 @@ ASKS: tuple[tuple[str, str, str], ...] = (
         "转账 转过来 把钱转 钱转 转到 转给 转入 汇款 打款 打钱 付款 支付 缴费 交费 缴纳 交纳 押金 保证金 "
         "定金 订金 手续费 服务费 运费 关税 清关费 激活费 充值 充进去 下注 投点 入金 "
         "买入 垫付 垫资 扫码 二维码 费用 多少钱 交钱 给钱 钱给 "
-        "到这个卡 这个卡上 这张卡上 这张卡 这个账户 你先转 你先打 先付",
+        "到这个卡 这个卡上 这张卡上 这张卡 这个账户 你先转 你先打 先付 "
+        "打到我 打到这 打到卡上 打到我发 打到我的",
     ),
     (
         "link",
@@ -102,10 +106,11 @@ ASKS: tuple[tuple[str, str, str], ...] = (
         "contact",
         "转到私人联系方式",
         "加微信 加v 加qq 加我 微信号 qq号 扣扣 私聊 进群 拉你 拉你进 联系客服 加客服 客服微信 售后专员 "
-        "理赔专员 客服专员 支付宝还在用 微信还在用 拨打 回电 致电 联系 qq 微信群 加入群 回复",
+        "理赔专员 客服专员 支付宝还在用 微信还在用 拨打 回电 致电 联系 qq 微信群 加入群 回复 加薇 加威 薇：",
     ),
-    ("secret", "要求保密", "保密 不要告诉 别告诉 别跟 不能告诉 不要声张 单独 不要挂"),
-    ("act", "要求配合处理", "配合 处理 操作 取消 关闭 注销 解除 更新"),
+    ("secret", "要求保密", "保密 不要告诉 别告诉 别跟 不能告诉 不要声张 单独 不要挂 别挂 别让妈妈 别让你妈 "
+                                "别让爸妈 别让你爸 别让家里 别让别人"),
+    ("act", "要求配合处理", "配合 处理 操作 取消 关闭 注销 解除 更新 给你认证 帮你认证 视频认证"),
     # Round six: the soft ask of investment/romance chat, which names no payment yet ("要不要也放点钱进去",
     # "我带你", "开个户跟一下"); it pairs with the return hook (and weakly with task income) only.
     (
@@ -122,7 +127,7 @@ ASKS: tuple[tuple[str, str, str], ...] = (
 FRAMES = (
     "反诈提醒 警方提醒 温馨提醒 警方 转给他人 告知他人 告诉他人 不要泄露 谨防 提防 据报道 记者 报道 切勿 "
     "千万别 千万不要 不要相信 不要轻信 反诈 96110 防骗 官方平台 平台担保 请勿 不会要求 绝不 如非本人 "
-    "已到账 已退至 请查收 自动扣款 退订 回td 嫌疑人 破获"
+    "已到账 已退至 请查收 自动扣款 退订 回td 嫌疑人 破获 已还款 无待还款 自动还款"
 )
 QUOTES = "骗子 骗局 被骗 诈骗 不要转 别转 别信"
 
@@ -145,7 +150,10 @@ NARRATIVE = (
     # Round seven (holdout5 false alarms, counted at zero in the fraud texts of every corpus): news counts
     # (三名男子), a caller retold (有个人打电话…说我中奖, 自称客服), refusals (不理他), community warnings.
     "名男子 名女子 涉款 不理他 骗子会说 村民们 居民们 街坊们 系统预警 涉诈电话 涉诈短信 自称客服 自称是客服 "
-    "自称公安 自称警察 有个人打电话 有人给我打电话 打电话说我 说我中奖 民警稍后 民警马上 马上到您家 上门劝阻"
+    "自称公安 自称警察 有个人打电话 有人给我打电话 打电话说我 说我中奖 民警稍后 民警马上 马上到您家 上门劝阻 "
+    # Round eight (holdout6/7 false alarms; none occurs in a fraud text of any corpus): sentences, a radio
+    # host retelling a case, a family member saying a link is fake.
+    "被判 法院提醒 帮信罪 帮助信息网络犯罪 入狱 各位听众 说是假的 大家别点 别点"
 )
 
 # Round six: negated or completed asks (不会询问验证码, 无需另行付款, 请勿向陌生账户转账, 已联系商家). A

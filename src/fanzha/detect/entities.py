@@ -10,14 +10,13 @@ but never as valid entities.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal, InvalidOperation
 from functools import cache
-from itertools import accumulate
 from typing import Any
 
 import ahocorasick
+import numpy as np
 
 from fanzha.detect.checksums import luhn_valid, resident_id_valid
 from fanzha.detect.normalize import TLD_SET, Normalized
@@ -41,9 +40,17 @@ _RUN_RE = re.compile(r"[+(（0-9][0-9 \-)）]*x?")
 _LANDLINE_AREA_RE = re.compile(r"0(?:10|2\d|[3-9]\d{2})")
 _TLD_GATE_RE = re.compile(r"\.(?:" + _TLD_ALT + r")(?![a-z0-9\-])|://")
 # "加Q 123…", "加扣 123…" (扣 for QQ) count like "QQ 123…"; "V：abc…" and "加薇 abc…" like "微信 abc…".
-_QQ_RE = re.compile(r"(?:qq|q号|q群|加q|加扣)(?:号码|号|群号|群)?\s*[:：是为]?\s*([1-9]\d{4,10})(?![0-9])")
+# Round eight: a lone 扣 before six or more digits that are not an amount (扣 1 3 6 2 …), a lone q or 微
+# before a colon, +薇/加威/威： like 加薇, and a lone v before a spaced-out id (V ❤ s k 8 8 9 9, joined by
+# normalize.py).
+_QQ_RE = re.compile(
+    r"(?:(?:qq|q号|q群|加q|加扣|(?<![a-z0-9])q(?=\s*[:：]))(?:号码|号|群号|群)?\s*[:：是为]?\s*([1-9]\d{4,10})(?![0-9])"
+    r"|(?<![回复])扣\s*[:：]?\s*([1-9]\d{5,10})(?![0-9元块万千百.,]))"
+)
 _WECHAT_RE = re.compile(
-    r"(?:微信|v号|加薇|(?<![a-z0-9])v(?=\s*[:：]))(?:号)?\s*[:：是为]?\s*(?:搜索?|加)?\s*"
+    r"(?:微信|v号|[加+]\s*[薇威]|(?<![a-z0-9])[v威微](?=\s*[:：])|(?<![a-z0-9])v(?=\s+[a-z][\-_a-z0-9]{5})"
+    r"|威(?=\s*[a-z][\-_a-z0-9]{5}))(?:号)?"
+    r"\s*[:：是为]?\s*(?:搜索?|加)?\s*"
     r"((?:wxid_)?[a-z][\-_a-z0-9]{5,19})(?![\-_a-z0-9])"
 )
 # A code is the number right after its keyword within the same sentence, or right before it; a number
@@ -138,13 +145,17 @@ def _urls(t: str) -> Iterator[Found]:
 
 def texts_with_url_marks(texts: Sequence[str]) -> list[int]:
     """Indices of the normalized texts that may hold a URL (the gate of ``_urls``, run once over the
-    joined batch: the gate cannot match across the join)."""
+    joined batch: the gate cannot match across the join). A gate match starts at a '.' or ':', so the
+    regex is only tried there (found by NumPy: the regex engine would step through every character)."""
     joined = "\x00".join(texts)
-    hits = [m.start() for m in _TLD_GATE_RE.finditer(joined)]
+    codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    match = _TLD_GATE_RE.match
+    hits = [p for p in np.flatnonzero((codes == ord(".")) | (codes == ord(":"))).tolist() if match(joined, p)]
     if not hits:
         return []
-    starts = list(accumulate((len(t) + 1 for t in texts[:-1]), initial=0))
-    return sorted({bisect_right(starts, h) - 1 for h in hits})
+    ends = np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1)  # exclusive, + join
+    found: list[int] = np.unique(np.searchsorted(ends, hits, side="right")).tolist()
+    return found
 
 
 def urls(text: str) -> list[str]:
@@ -210,10 +221,11 @@ def _numbers(t: str) -> Iterator[Found]:
 
 
 def _qq_wechat(t: str) -> Iterator[Found]:
-    if "q" in t or "加扣" in t:
+    if "q" in t or "扣" in t:
         for m in _QQ_RE.finditer(t):
-            yield m.start(1), m.end(1), EntityKind.QQ, m.group(1), True, None
-    if "微信" in t or "v" in t or "加薇" in t:
+            group = 1 if m.group(1) else 2
+            yield m.start(group), m.end(group), EntityKind.QQ, m.group(group), True, None
+    if "微" in t or "v" in t or "薇" in t or "威" in t:
         for m in _WECHAT_RE.finditer(t):
             yield m.start(1), m.end(1), EntityKind.WECHAT, m.group(1), True, None
 

@@ -156,11 +156,27 @@ for i, brand in enumerate(_BRANDS):
     if len(brand) >= 4 and brand not in TOKEN_ONLY:
         _SUBSTRING_BRANDS.add_word(brand, i)
 _SUBSTRING_BRANDS.make_automaton()
-_NEAR_BRANDS: dict[int, list[tuple[int, str, int]]] = {}  # by length: brands of 5+ characters, edit limit
+
+
+def _char_mask(text: str) -> int:
+    """One bit per ASCII character kind of ``text``, one bit for all others: the popcount of ``a & ~b``
+    is at most the number of character kinds ``a`` has and ``b`` lacks, a lower bound of the edit
+    distance like the one in ``_edit_distance``, without building sets."""
+    mask = 0
+    for ch in text:
+        mask |= 1 << min(ord(ch), 128)
+    return mask
+
+
+# By the length of the name to test: brands of 5+ characters within their edit limit of that length (1
+# below 7 characters, else 2), with the limit and their character mask.
+_NEAR_BRANDS: dict[int, list[tuple[int, str, int, int]]] = {}
 for i, brand in enumerate(_BRANDS):
     if len(brand) >= 5 and brand not in TOKEN_ONLY:
-        _NEAR_BRANDS.setdefault(len(brand), []).append((i, brand, 1 if len(brand) < 7 else 2))
-del i, brand
+        limit = 1 if len(brand) < 7 else 2
+        for n in range(len(brand) - limit, len(brand) + limit + 1):
+            _NEAR_BRANDS.setdefault(n, []).append((i, brand, limit, _char_mask(brand)))
+del i, brand, limit, n
 
 
 def _is_official(host: str) -> bool:
@@ -187,12 +203,15 @@ def _brand_hit(host: str, name: str, tokens: list[str], sub_labels: list[str]) -
         if w in _BRAND_ORDER and (w not in TOKEN_ONLY or w != name or host.rsplit(".", 1)[-1] in SUSPICIOUS_TLDS)
     ]
     found += [(i, 1) for _end, i in _SUBSTRING_BRANDS.iter(name)]
-    found += [
-        (i, 2)
-        for length in range(len(name) - 2, len(name) + 3)
-        for i, brand, limit in _NEAR_BRANDS.get(length, ())
-        if abs(len(name) - length) <= limit and _edit_distance(name, brand) <= limit
-    ]
+    if near := _NEAR_BRANDS.get(len(name)):
+        chars = _char_mask(name)  # the lower bound of _edit_distance, at the brand's own limit, first
+        found += [
+            (i, 2)
+            for i, brand, limit, brand_chars in near
+            if (chars & ~brand_chars).bit_count() <= limit
+            and (brand_chars & ~chars).bit_count() <= limit
+            and _edit_distance(name, brand) <= limit
+        ]
     found += [(i, 3) for i in _BRANDS_BY_FOLD.get(_fold(name), ())]
     if not found:
         return None

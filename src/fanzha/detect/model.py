@@ -21,7 +21,7 @@ import numpy.typing as npt
 
 from fanzha.detect import compose
 from fanzha.detect.labels import TYPE_CLASSES
-from fanzha.detect.lexicon import LexCue, lexicon_by_phrase
+from fanzha.detect.lexicon import LexCue, lexicon_by_phrase, type_hints_by_phrase
 from fanzha.detect.scan import FeatureIndex
 
 Array = npt.NDArray[np.float32]
@@ -57,7 +57,8 @@ class LinearModel:
         learned row, so its hand-written prior counts at once and `fanzha detect train` learns it later.
         The composition phrases (compose.py) are features the same way (zero rows unless learned)."""
         known = set(self.features)
-        missing = sorted({p for p in [*lexicon_by_phrase(), *compose.phrases()] if p not in known})
+        missing = sorted({p for p in [*lexicon_by_phrase(), *type_hints_by_phrase(), *compose.phrases()]
+                          if p not in known})
         if missing and self.classes == TYPE_CLASSES:
             self.features = [*self.features, *missing]
             pad = np.zeros((len(missing), self.weights.shape[1]), dtype=self.weights.dtype)
@@ -80,7 +81,8 @@ class LinearModel:
     def effective_weights(self) -> Array:
         """Learned weights plus the scaled lexicon prior (folded once, at load).
 
-        Every cue adds to the binary column (guards subtract); a typed cue also adds to its type."""
+        Every cue adds to the binary column (guards subtract); a typed cue also adds to its type; a type
+        hint (lexicon.TYPE_HINTS) adds to its type only."""
         w = self.weights.astype(np.float32).copy()
         if PRIOR_SCALE and self.classes == TYPE_CLASSES:
             index = {c: j + 1 for j, c in enumerate(self.classes)}
@@ -88,6 +90,10 @@ class LinearModel:
                 w[i, 0] += PRIOR_SCALE * cue.weight
                 if cue.type_code is not None:
                     w[i, index[cue.type_code]] += PRIOR_SCALE * cue.weight
+            hints = type_hints_by_phrase()
+            for i, feature in enumerate(self.features):
+                for hint in hints.get(feature, ()):
+                    w[i, index[hint.type_code]] += PRIOR_SCALE * hint.weight
         return w
 
     @cached_property
@@ -155,6 +161,15 @@ class LinearModel:
         after the temperature."""
         z = binary_logit / self.temperature + rule_log_odds
         return 1.0 / (1.0 + math.exp(-z)) if z > -50 else 0.0
+
+    def fraud_probabilities(
+        self, binary_logits: npt.NDArray[np.float64], rule_log_odds: npt.NDArray[np.float64]
+    ) -> npt.NDArray[np.float64]:
+        """``fraud_probability`` of many texts, bit-identical: the division and the sum are the same
+        IEEE operations in NumPy, and the exponential stays ``math.exp`` (NumPy's may differ in the last bit)."""
+        exp = math.exp
+        z = (binary_logits / self.temperature + rule_log_odds).tolist()
+        return np.array([1.0 / (1.0 + exp(-x)) if x > -50 else 0.0 for x in z], dtype=np.float64)
 
     def best_type(self, row: Array) -> int:
         """Index into ``classes`` of the highest type score."""

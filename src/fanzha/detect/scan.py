@@ -3,12 +3,14 @@
 The per-text path runs the model's Aho-Corasick automaton, which costs ~0.4 us per feature hit in
 Python tuples (measured: 13 us of a 27-character SMS). Here every character of the joined batch
 becomes a small alphabet id (0 = a character no feature contains), the n-grams of each feature
-length at every position become one integer key each (``n * bits <= 63``), and one look-up in a
-cuckoo hash table of the features' keys finds every occurrence. Keys of different lengths cannot
-collide, because no feature character has id 0; a window with a leading 0 only re-finds a shorter
-feature at the same end. Features longer than a key holds (a few lexicon phrases) are found by their
-prefix and confirmed with ``str.startswith``. ``tests/detect/test_batch_path.py`` checks the result
-against the automaton on the realistic sets and generated text.
+length become one integer key each (``n * bits <= 63``), and one look-up in a cuckoo hash table of
+the features' keys finds every occurrence. A dense table over two-character keys gives the
+two-character features directly and says where a longer window is worth a look-up (some feature of
+that length starts with its first two characters and ends with its last two). Keys of different
+lengths cannot collide, because no feature character has id 0; a window with a leading 0 only
+re-finds a shorter feature at the same end. Features longer than a key holds (a few lexicon phrases)
+are found by their prefix and confirmed with ``str.startswith``. ``tests/detect/test_batch_path.py``
+checks the result against the automaton on the realistic sets and generated text.
 
 Scores are summed in 2**-32 fixed point (int64): an integer sum does not depend on the order of its
 terms, so the per-text and batch paths give bit-identical probabilities and types (the float32
@@ -20,6 +22,7 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -30,7 +33,7 @@ FloatArray = npt.NDArray[np.float64]
 
 FIXED_POINT = 2.0**32
 _MAX_CODE_POINT = 0x110000
-_MAX_PREFIX_BITS = 22  # two-character keys up to 2**22 get a dense prefix table (4 MB)
+_MAX_PREFIX_BITS = 22  # two-character keys up to 2**22 get a dense prefix table (16 MB)
 _EMPTY = -1
 
 
@@ -45,9 +48,12 @@ class Presence:
     n_texts: int
 
     def offsets(self) -> IntArray:
-        """Text i's pairs are ``[offsets[i], offsets[i + 1])``."""
-        out = np.zeros(self.n_texts + 1, dtype=np.int64)
-        np.cumsum(np.bincount(self.text, minlength=self.n_texts), out=out[1:])
+        """Text i's pairs are ``[offsets[i], offsets[i + 1])`` (computed once: every score uses them)."""
+        return self._offsets
+
+    @cached_property
+    def _offsets(self) -> IntArray:
+        out: IntArray = np.searchsorted(self.text, np.arange(self.n_texts + 1, dtype=np.int64))
         return out
 
 
@@ -129,8 +135,9 @@ class FeatureIndex:
         alphabet = sorted({ch for f in features for ch in f})
         self.bits = max(1, len(alphabet).bit_length())
         self.max_key_len = max(1, 63 // self.bits)
-        lut = np.zeros(_MAX_CODE_POINT, dtype=np.int64)
-        lut[[ord(ch) for ch in alphabet]] = np.arange(1, len(alphabet) + 1, dtype=np.int64)
+        # Code point -> alphabet id, in the narrowest type (a cold 2 MB table costs fewer cache misses than 9 MB).
+        lut = np.zeros(_MAX_CODE_POINT, dtype=np.int16 if len(alphabet) < 1 << 15 else np.int32)
+        lut[[ord(ch) for ch in alphabet]] = np.arange(1, len(alphabet) + 1)
         self.lut = lut
         by_key: dict[int, int] = {}
         long_by_prefix: dict[int, list[int]] = {}
@@ -149,17 +156,26 @@ class FeatureIndex:
         self.prefix_flags = self._prefix_flags([f for f in features if len(f) >= 2])
 
     def _prefix_flags(self, features: list[str]) -> npt.NDArray[Any] | None:
-        """Dense table over every two-character key: bit L-2 when some feature of length L starts with
-        it, bit ``max_key_len - 1`` when a longer one does. Only about half of an SMS's positions
-        start a 3- or 4-character feature and 5% a longer one, so the hash look-ups halve (4 MB
-        table at 11-bit ids; none for bigger alphabets)."""
+        """Dense table over every two-character key, with K = ``max_key_len``: bit L-2 when some feature
+        of length L starts with it (bit K-1: a feature longer than K), bit K+L-2 when some feature of
+        length 3 <= L <= K ends with it (bit 2K-1: the K-prefix of a longer one), and from bit 2K on,
+        1 + the id of the two-character feature equal to it (0: none). A window of length L is looked up
+        only where both its first and its last two characters allow it (about a quarter of an SMS's
+        positions for lengths 3 and 4, a few percent beyond), and two-character features need no look-up
+        at all (a 16 MB table at 11-bit ids; none for bigger alphabets)."""
         if self.max_key_len < 2 or 2 * self.bits > _MAX_PREFIX_BITS:
             return None
-        dtype = next(t for t in (np.uint8, np.uint16, np.uint32, np.uint64) if np.iinfo(t).bits >= self.max_key_len)
+        k = self.max_key_len
+        dtype = np.uint32 if (self.n_features + 1) << (2 * k) < 1 << 32 else np.uint64
         flags = np.zeros(1 << (2 * self.bits), dtype=dtype)
         for f in features:
-            bit = len(f) - 2 if len(f) <= self.max_key_len else self.max_key_len - 1
+            bit = len(f) - 2 if len(f) <= k else k - 1
             flags[self._key(f[:2])] |= dtype(1 << bit)
+            if len(f) > 2:
+                flags[self._key(f[: min(len(f), k)][-2:])] |= dtype(1 << (k + bit))
+        last_id = {f: fid for fid, f in enumerate(self.features) if len(f) == 2}  # as the automaton: the last
+        for f, fid in last_id.items():
+            flags[self._key(f)] |= dtype((fid + 1) << (2 * k))
         return flags
 
     def _key(self, gram: str) -> int:
@@ -184,47 +200,101 @@ class FeatureIndex:
         starts = np.zeros(n, dtype=np.int64)
         np.cumsum(lengths[:-1] + 1, out=starts[1:])
         joined = "\x00".join(texts)
+        size = len(joined)
         text_of = np.repeat(np.arange(n, dtype=np.int64), lengths + 1)  # text index of every position
-        ids = self.lut[np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)]
+        # Alphabet ids, padded with max_key_len zeros: a window that runs past the end holds a trailing 0
+        # and so matches no key (np.take: cheaper than fancy indexing for the big look-up tables).
+        ids = np.zeros(size + self.max_key_len, dtype=np.int64)
+        ids[:size] = np.take(self.lut, np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32))
         ids[starts[1:] - 1] = 0  # the joins: no window across two texts can match
-        size = len(ids)
-        queries: list[IntArray] = []
-        query_ends: list[IntArray] = []
-        long_end, long_fid = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-        keys = ids  # keys[i]: the window of the current length that starts at position i
-        flags = self.prefix_flags[(ids[:-1] << self.bits) | ids[1:]] if self.prefix_flags is not None else None
+        ends: list[IntArray] = []
+        fids: list[IntArray] = []
+        if self.prefix_flags is not None:
+            windows, (long_at, long_keys), (pair_end, pair_fid) = self._flagged_windows(ids)
+            ends.append(pair_end)
+            fids.append(pair_fid)
+        else:
+            windows, (long_at, long_keys) = self._all_windows(ids, size)
+        if windows:
+            found, fid = self.table.find(np.concatenate([keys for _, _, keys in windows]))
+            ends.append(np.concatenate([at + (length - 1) for length, at, _ in windows])[found])
+            fids.append(fid)
+        if self.long_by_prefix and len(long_at):
+            long_end, long_fid = self._long_hits(joined, long_at, long_keys, starts, text_of)
+            ends.append(long_end)
+            fids.append(long_fid)
+        end = np.concatenate(ends) if ends else np.zeros(0, dtype=np.int64)
+        fid = np.concatenate(fids) if fids else np.zeros(0, dtype=np.int64)
+        # One sort orders the hits by text, feature and end (bit fields of one int64, all distinct): the
+        # first hit of each (text, feature) pair is its first occurrence.
+        end_bits, feature_bits = size.bit_length(), self.n_features.bit_length()
+        packed = np.take(text_of, end) << (feature_bits + end_bits)
+        packed |= fid << end_bits
+        packed |= end
+        packed.sort()
+        pair = packed >> end_bits
+        first = np.empty(len(pair), dtype=np.bool_)
+        first[:1] = True
+        np.not_equal(pair[1:], pair[:-1], out=first[1:])
+        packed = packed[first]
+        text = packed >> (feature_bits + end_bits)
+        fid = (packed >> end_bits) & ((1 << feature_bits) - 1)
+        end = packed & ((1 << end_bits) - 1)
+        end -= starts[text]
+        return Presence(text, fid, end, n)
+
+    def _flagged_windows(
+        self, ids: IntArray
+    ) -> tuple[list[tuple[int, IntArray, IntArray]], tuple[IntArray, IntArray], tuple[IntArray, IntArray]]:
+        """(length, start positions, keys) of the windows worth a look-up, (positions, prefix keys) of the
+        candidates of longer features, and (end, feature) of the two-character features (read straight
+        from the prefix table). A window is worth a look-up only where the prefix table says that some
+        feature of its length starts with its first two characters (about half of the positions for
+        length 3, a few percent beyond); keys are built at those positions only."""
+        assert self.prefix_flags is not None
+        k = self.max_key_len
+        size = len(ids) - k
+        pair = ids[:-1] << self.bits
+        pair |= ids[1:]
+        flags = np.take(self.prefix_flags, pair)
+        pair_at = np.flatnonzero(flags >= (1 << (2 * k)))
+        pair_fid = (flags[pair_at] >> (2 * k)).astype(np.int64) - 1
+        windows: list[tuple[int, IntArray, IntArray]] = []
+        if 1 in self.lengths:
+            windows.append((1, np.arange(size, dtype=np.int64), ids[:size]))
+        long_at, long_keys = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        keys = pair  # keys[i]: the window of the current length that starts at position i
+        for length in range(3, k + 1):
+            keys = (keys[:-1] << self.bits) | ids[length - 1 :]
+            ends = flags[length - 2 :]  # the last two characters of the window at the same index
+            bits = [length - 2] if length in self.lengths else []
+            if length == k and self.long_by_prefix:
+                bits.append(k - 1)
+            for bit in bits:
+                at = np.flatnonzero(((flags[: len(keys)] & (1 << bit)) != 0) & ((ends & (1 << (k + bit))) != 0))
+                if bit == length - 2:
+                    windows.append((length, at, keys[at]))
+                else:
+                    long_at, long_keys = at, keys[at]
+        return windows, (long_at, long_keys), (pair_at + 1, pair_fid)
+
+    def _all_windows(
+        self, ids: IntArray, size: int
+    ) -> tuple[list[tuple[int, IntArray, IntArray]], tuple[IntArray, IntArray]]:
+        """``_flagged_windows`` without a prefix table (big alphabets): every window of every length."""
+        windows: list[tuple[int, IntArray, IntArray]] = []
+        long_at, long_keys = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        keys = ids[:size]  # keys[i]: the window of the current length that starts at position i
         for length in range(1, max(self.lengths, default=0) + 1):
             if length > size:
                 break
             if length > 1:
-                keys = (keys[:-1] << self.bits) | ids[length - 1 :]
+                keys = (keys[:-1] << self.bits) | ids[length - 1 : size]
             if length in self.lengths:
-                at = None if flags is None or length == 1 else np.flatnonzero(flags[: len(keys)] & (1 << (length - 2)))
-                queries.append(keys if at is None else keys[at])
-                query_ends.append((np.arange(len(keys), dtype=np.int64) if at is None else at) + (length - 1))
+                windows.append((length, np.arange(len(keys), dtype=np.int64), keys))
             if length == self.max_key_len and self.long_by_prefix:
-                at = np.arange(len(keys)) if flags is None else np.flatnonzero(flags[: len(keys)] & (1 << (length - 1)))
-                long_end, long_fid = self._long_hits(joined, at, keys[at], starts, text_of)
-        if queries:
-            at, fid = self.table.find(np.concatenate(queries))
-            end = np.concatenate([np.concatenate(query_ends)[at], long_end])
-            fid = np.concatenate([fid, long_fid])
-        else:
-            end, fid = long_end, long_fid
-        # One sort orders the hits by text, feature and end (bit fields of one int64): the first hit of
-        # each (text, feature) pair is its first occurrence.
-        end_bits, feature_bits = size.bit_length(), self.n_features.bit_length()
-        packed = text_of[end] << (feature_bits + end_bits)
-        packed |= fid << end_bits
-        packed |= end
-        packed.sort(kind="stable")
-        pair = packed >> end_bits
-        first = np.flatnonzero(np.diff(pair, prepend=-1))
-        pair = pair[first]
-        fid = pair & ((1 << feature_bits) - 1)
-        text = pair >> feature_bits
-        end = packed[first] & ((1 << end_bits) - 1)
-        return Presence(text, fid, end - starts[text], n)
+                long_at, long_keys = np.arange(len(keys), dtype=np.int64), keys
+        return windows, (long_at, long_keys)
 
     def _long_hits(
         self, joined: str, positions: IntArray, prefix_keys: IntArray, starts: IntArray, text_of: IntArray
