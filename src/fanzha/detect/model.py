@@ -35,6 +35,11 @@ PRIOR_SCALE = 1.0
 STYLE_CHARS = frozenset("我你您他她它们的了是吗呢啊吧呀哦嗯好这那在有个一就也都和很请要会不对么什么")
 
 
+def _sigmoid(z: float) -> float:
+    """The fraud probability of calibrated log-odds (``math.exp``: both paths give the same bits)."""
+    return 1.0 / (1.0 + math.exp(-z)) if z > -50 else 0.0
+
+
 def is_content_ngram(gram: str) -> bool:
     return not all(ch in STYLE_CHARS for ch in gram)
 
@@ -159,17 +164,15 @@ class LinearModel:
     def fraud_probability(self, binary_logit: float, rule_log_odds: float = 0.0) -> float:
         """Calibrated probability; rule evidence is already in calibrated log-odds, so it is added
         after the temperature."""
-        z = binary_logit / self.temperature + rule_log_odds
-        return 1.0 / (1.0 + math.exp(-z)) if z > -50 else 0.0
+        return _sigmoid(binary_logit / self.temperature + rule_log_odds)
 
     def fraud_probabilities(
         self, binary_logits: npt.NDArray[np.float64], rule_log_odds: npt.NDArray[np.float64]
     ) -> npt.NDArray[np.float64]:
         """``fraud_probability`` of many texts, bit-identical: the division and the sum are the same
         IEEE operations in NumPy, and the exponential stays ``math.exp`` (NumPy's may differ in the last bit)."""
-        exp = math.exp
         z = (binary_logits / self.temperature + rule_log_odds).tolist()
-        return np.array([1.0 / (1.0 + exp(-x)) if x > -50 else 0.0 for x in z], dtype=np.float64)
+        return np.array([_sigmoid(x) for x in z], dtype=np.float64)
 
     def best_type(self, row: Array) -> int:
         """Index into ``classes`` of the highest type score."""

@@ -379,10 +379,6 @@ def _spaced_run_spans(text: str) -> list[tuple[int, int, str]]:
     return out
 
 
-def _join_spaced_runs(text: str) -> tuple[str, _SegmentMap | None]:
-    return _rewrite_spans(text, _spaced_run_spans(text)) if _ASCII_LETTER_RE.search(text) else (text, None)
-
-
 def _ascii_glued(text: str, start: int, end: int) -> bool:
     """True when a variant with ascii edges sits inside a longer ascii token (vx in 'vxyz')."""
     word = text[start:end]
@@ -453,8 +449,9 @@ def normalize(text: str) -> Normalized:
         converted = _NUMERAL_RUN_RE.sub(_numeral_run, t)
         evasion = evasion or converted != t
         t = converted
-    for rewrite in (_join_spaced_runs, lambda x: _rewrite_spans(x, _step4_spans(x))):
-        t, m = rewrite(t)
+    t, joined = _rewrite_spans(t, _spaced_run_spans(t))
+    t, linked = _rewrite_spans(t, _step4_spans(t))
+    for m in (joined, linked):
         if m is not None:
             maps.append(m)
             evasion = True
@@ -566,14 +563,10 @@ def _apply(step: Callable[[str], str], texts: list[str], which: npt.NDArray[np.i
     return out
 
 
-def _step4(text: str) -> str:
-    text = _join_spaced_runs(text)[0]
-    return _rewrite_spans(text, _step4_spans(text))[0]
-
-
-def _step4_links(text: str) -> str:
-    text = _join_spaced_runs(text)[0]
-    return _rewrite_spans(text, _step4_spans(text, variants=False))[0]
+def _step4(text: str, variants: bool = True) -> str:
+    """Step 4 without span maps (``normalize`` keeps them): spaced runs joined, then links and variants."""
+    text = _rewrite_spans(text, _spaced_run_spans(text))[0]
+    return _rewrite_spans(text, _step4_spans(text, variants))[0]
 
 
 def _stages(texts: Sequence[str]) -> tuple[list[str], list[str], list[str], list[str]] | None:
@@ -604,7 +597,7 @@ def _stages(texts: Sequence[str]) -> tuple[list[str], list[str], list[str], list
     variant = np.zeros(len(t1s), dtype=np.bool_)
     variant[_variant_texts(t1 if t3s is t1s else join.join(t3s), starts if t3s is t1s else _starts(t3s))] = True
     t4s = _apply(_step4, t3s, np.flatnonzero(variant), join)
-    t4s = _apply(_step4_links, t4s, np.flatnonzero(((present & _GATE_LETTER) != 0) & ~variant), join)
+    t4s = _apply(partial(_step4, variants=False), t4s, np.flatnonzero(((present & _GATE_LETTER) != 0) & ~variant), join)
     return t1s, t2s, t3s, t4s
 
 
