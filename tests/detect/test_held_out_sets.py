@@ -11,10 +11,14 @@ development data and the next one is the honest figure:
 - holdout5 (219): by a second independent author, before round six; errors used by round seven.
 - holdout6 (218): by a third independent author, before round seven; errors used by round eight.
 - holdout7 (228) and holdout8 (221): by a fourth and a fifth independent author, written at once before round
-  eight; holdout7's errors were used by round eight, holdout8 was only scored: **the clean set**.
-Floors sit just under the measured figures so a regression fails loudly; they are regression guards,
-never to be raised by tuning on a set. The issue's targets (F1 0.95, evasion recall 0.90, hard-negative
-FPR 0.03, type accuracy 0.85, entity F1 0.95): on the clean set (holdout8) all five are missed.
+  eight; holdout7's errors were used by round eight, holdout8's by round nine.
+- holdout9 (220) and holdout10 (220): by a sixth and a seventh independent author, written at once before
+  round nine and only scored (once with round eight, once with round nine): **the clean sets**.
+From round nine the sets up to holdout8 also train the shipped model (training.HAND_TRAINING_SETS), so their
+figures are in-sample; holdout9/10 are never trained on. Floors sit just under the measured figures so a
+regression fails loudly; they are regression guards, never to be raised by tuning on a set. The issue's
+targets (F1 0.95, evasion recall 0.90, hard-negative FPR 0.03, type accuracy 0.85, entity F1 0.95): on the
+clean sets entity F1 and type accuracy are met, evasion recall on holdout10 only, F1 and FPR on neither.
 """
 
 from __future__ import annotations
@@ -74,7 +78,15 @@ SETS = [
     HeldOut("holdout8", 215, f1=0.90, evasion=0.70, hn_fpr=0.06, type_accuracy=0.81, entity_f1=0.89,
             measured="round seven (honest): F1 0.912, evasion 0.739, FPR 0.040, type 0.837, entity 0.874; "
                      "round eight (honest): F1 0.917 (P 0.963 / R 0.875), evasion 0.739, FPR 0.040, type 0.838, "
-                     "entity 0.915"),
+                     "entity 0.915; round nine (read its errors, trained on it): F1 0.949, FPR 0.030, type 0.919"),
+    HeldOut("holdout9", 215, f1=0.90, evasion=0.75, hn_fpr=0.10, type_accuracy=0.90, entity_f1=0.95,
+            measured="round eight (honest): F1 0.908, evasion 0.840, FPR 0.110, type 0.936, entity 0.962; "
+                     "round nine (honest): F1 0.924 (P 0.932 / R 0.917), evasion 0.800, FPR 0.080, type 0.936, "
+                     "entity 0.975"),
+    HeldOut("holdout10", 215, f1=0.90, evasion=0.92, hn_fpr=0.09, type_accuracy=0.89, entity_f1=0.95,
+            measured="round eight (honest): F1 0.908, evasion 0.960, FPR 0.100, type 0.861, entity 0.957; "
+                     "round nine (honest): F1 0.928 (P 0.940 / R 0.917), evasion 0.960, FPR 0.070, type 0.918, "
+                     "entity 0.970"),
 ]
 
 

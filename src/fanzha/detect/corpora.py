@@ -116,6 +116,15 @@ CORPORA: dict[str, Callable[[Path], list[Sample]]] = {
 }
 
 
+# The project's hand-written message sets (tests/detect/data; docs/detect.md has their history). Every set
+# whose errors a round has read also trains the shipped model (round nine); the newest sets, written blind
+# before the current round, never do: they are the honest figure.
+HAND_SETS_DIR = REPO_ROOT / "tests" / "detect" / "data"
+HAND_TRAINING_SETS = ("realistic.jsonl", "holdout.jsonl", *(f"holdout{n}.jsonl" for n in range(2, 9)))
+BLIND_SETS = ("holdout9.jsonl", "holdout10.jsonl")
+HAND_WRITTEN_SETS = (*HAND_TRAINING_SETS, *BLIND_SETS)
+
+
 def load_realistic(path: Path | None = None) -> list[dict[str, object]]:
     """The project's hand-written held-out set (tests/detect/data/realistic.jsonl)."""
     path = path or REPO_ROOT / "tests" / "detect" / "data" / "realistic.jsonl"

@@ -12,7 +12,7 @@ import numpy as np
 import numpy.typing as npt
 
 from fanzha.detect import compose
-from fanzha.detect.entities import extract_entities, texts_with_url_marks, urls
+from fanzha.detect.entities import extract_entities, link_obfuscated, texts_with_url_marks, url_spans, urls
 from fanzha.detect.explain import MIN_CUE_WEIGHT, composition_cue, cues_for, guess_channel, has_cue, rule_cue
 from fanzha.detect.labels import type_name
 from fanzha.detect.lookalike import check_host, host_of, is_suspicious_tld
@@ -38,6 +38,10 @@ LOOKALIKE_WEIGHT = 6.0
 # the +6 (measured: a 淘宝 look-alike at p 0.03); genuine texts with a flagged host are ~0 on every corpus.
 LOOKALIKE_FLOOR = RISK_LISTED_FLOOR
 SUSPICIOUS_TLD_WEIGHT = 1.5  # .top/.xyz/.vip… links: cheap TLDs dominate 伪基站 phishing SMS
+# Round nine: a link whose host is typed to slip past filters (b t 2 0 2 5 [.] c n, 点com, full-width):
+# entities.link_obfuscated. As strong as a look-alike host, without its floor.
+OBFUSCATED_LINK_WEIGHT = 6.0
+OBFUSCATED_LINK_REASON = "链接被故意拆写或变形（空格、[.]、“点com”、全角字符），是规避拦截的钓鱼手法"
 
 
 @cache
@@ -145,8 +149,10 @@ class Detector:
         if norm.evasion:
             flags.append(Flag.EVASION.value)
 
-    def _rules(self, entities: list[Entity], now: datetime | None) -> tuple[float, list[Cue], bool]:
-        """Rule log-odds, rule cues, and whether a look-alike host was found (``LOOKALIKE_FLOOR``)."""
+    def _rules(self, entities: list[Entity], now: datetime | None, original: str) -> tuple[float, list[Cue], bool]:
+        """Rule log-odds, rule cues, and whether a look-alike host was found (``LOOKALIKE_FLOOR``);
+        ``original``: the text the entities were found in."""
+        lowered = original.lower()
         boost = 0.0
         cues: list[Cue] = []
         lookalike = False
@@ -166,21 +172,31 @@ class Detector:
             elif is_suspicious_tld(host):
                 boost += SUSPICIOUS_TLD_WEIGHT
                 cues.append(rule_cue(e, SUSPICIOUS_TLD_WEIGHT, "链接使用钓鱼短信常见的廉价域名后缀"))
+            if e.value not in lowered and link_obfuscated(e.text):
+                boost += OBFUSCATED_LINK_WEIGHT
+                cues.append(rule_cue(e, OBFUSCATED_LINK_WEIGHT, OBFUSCATED_LINK_REASON))
         return boost, cues, lookalike
 
     @staticmethod
-    def _url_boost(text: str) -> tuple[float, bool] | None:
-        """``_rules``' boost and look-alike flag for a normalized text when no risk list is loaded (only
-        links count then); None when no rule fires."""
+    def _url_boost(text: str, original: str) -> tuple[float, bool] | None:
+        """``_rules``' boost and look-alike flag for a normalized text and its original when no risk list
+        is loaded (only links count then), with the same additions in the same order; None when no rule
+        fires. A link also written plainly in the original is not hidden; only texts with another link
+        are normalized again, to find its original characters."""
         boost: float | None = None
         lookalike = False
-        for url in urls(text):
+        lowered = original.lower()
+        found = urls(text)
+        spans = url_spans(normalize(original)) if any(url not in lowered for url in found) else []
+        for k, url in enumerate(found):
             host = host_of(url)
             if check_host(host) is not None:
                 boost = (boost or 0.0) + LOOKALIKE_WEIGHT
                 lookalike = True
             elif is_suspicious_tld(host):
                 boost = (boost or 0.0) + SUSPICIOUS_TLD_WEIGHT
+            if url not in lowered and link_obfuscated(spans[k][1]):
+                boost = (boost or 0.0) + OBFUSCATED_LINK_WEIGHT
         return None if boost is None else (boost, lookalike)
 
     def _probability(
@@ -203,7 +219,7 @@ class Detector:
         """Entities, rule cues and the fraud probability of one text (``has_cue``: some feature present
         would be shown as a cue; ``state``: its composition state, compose.py)."""
         entities = extract_entities(norm)
-        boost, rule_cues, lookalike = self._rules(entities, now) if entities else (0.0, [], False)
+        boost, rule_cues, lookalike = self._rules(entities, now, norm.original) if entities else (0.0, [], False)
         floored = lookalike or any(e.risk_listed for e in entities)
         composed = compose.log_odds(state)
         evidence = has_cue or bool(rule_cues) or composed > 0
@@ -325,7 +341,7 @@ class Detector:
             np.minimum(cap, np.where(compose.guarded_many(states), compose.GUARDED_CAP, 1.0), out=cap)
             probabilities = np.minimum(self.model.fraud_probabilities(logits, composed), cap)
             for i in texts_with_url_marks(normalized):
-                if (rule := self._url_boost(normalized[i])) is not None:
+                if (rule := self._url_boost(normalized[i], strings[i])) is not None:
                     z, c = float(logits[i]), float(composed[i])
                     probabilities[i] = self._probability(z, rule[0] + c, rule[1], True)
         fraud = probabilities >= self.threshold

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from fanzha.detect.corpora import CORPORA, REPO_ROOT, load_realistic
+from fanzha.detect.corpora import CORPORA, HAND_WRITTEN_SETS, REPO_ROOT, load_realistic
 from fanzha.detect.engine import Detector
 from fanzha.detect.evaluation import (
     NOT_FRAUD,
@@ -16,11 +16,6 @@ from fanzha.detect.evaluation import (
     predicted_code,
 )
 from fanzha.detect.model import LinearModel
-
-# The project's hand-written sets: realistic.jsonl was used for development; each holdout was written
-# before the round it measures (docs/detect.md has their history; the newest one is the clean one).
-HAND_WRITTEN_SETS = ("realistic.jsonl", "holdout.jsonl", "holdout2.jsonl", "holdout3.jsonl", "holdout4.jsonl",
-                     "holdout5.jsonl", "holdout6.jsonl", "holdout7.jsonl", "holdout8.jsonl")
 
 
 def realistic_summary(result: dict[str, Any], name: str = "realistic.jsonl") -> str:
