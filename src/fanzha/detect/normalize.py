@@ -261,8 +261,6 @@ VARIANTS: dict[str, str] = {
     "vx": "微信",
     "wx": "微信",
     "weixin": "微信",
-    "w x": "微信",  # round ten: two letters are too few for the spaced-run joiner
-    "v x": "微信",
     "微xin": "微信",
     "wei信": "微信",
     "加v信": "加微信",
@@ -321,37 +319,6 @@ VARIANTS: dict[str, str] = {
     "银行咔": "银行卡",
     "卡号码": "卡号",
     "手续费用": "手续费",
-    # Round ten: key words half or wholly in pinyin (dian赞, 日jie, zheng xin); counted first on every corpus
-    # (normalized text): 4 spam-80w normal SMS hold jianzhi, one 客fu; none holds another.
-    **{
-        variant: canonical
-        for canonical, forms in {
-            "点赞": "dian赞 dianzan dian_zan",
-            "日结": "日jie ri结 rijie",
-            "征信": "zhengxin zheng_xin",
-            "贷款": "daikuan dai_kuan",
-            "刷单": "shuadan shua_dan",
-            "兼职": "jianzhi jian_zhi",
-            "返利": "返li fanli",
-            "垫付": "垫fu dian付",
-            "解冻": "jie冻 解dong jiedong",
-            "投资": "touzi tou_zi",
-            "保证金": "baozhengjin bao证金 保zheng金",
-            "转账": "zhuanzhang zhuan_zhang",
-            "验证码": "yanzhengma 验zheng码",
-            "安全账户": "an全账户 安quan账户",
-            "洗钱": "xi钱 xiqian",
-            "博彩": "bo彩 bocai",
-            "赌博": "du博 赌bo",
-            "跑分": "pao分 跑fen paofen",
-            "客服": "客fu ke服",
-            "理财": "li财 licai",
-            "中奖": "中jiang zhong奖 zhongjiang",
-            "补贴": "bu贴 补tie butie",
-            "退款": "tui款 退kuan tuikuan",
-        }.items()
-        for variant in (form.replace("_", " ") for form in forms.split())
-    },
 }
 _TLDS = (
     "com|cn|net|org|top|xyz|vip|cc|info|shop|site|club|icu|me|app|io|co|online|ltd|wang|ren|loan|"
@@ -413,17 +380,11 @@ def _spaced_run_spans(text: str) -> list[tuple[int, int, str]]:
 
 
 def _ascii_glued(text: str, start: int, end: int) -> bool:
-    """True when a variant with ascii edges sits inside a longer ascii token (vx in 'vxyz'); a whole-pinyin
-    variant also inside a host, path or id (www.jianzhi.com, zhengxin_zx01)."""
+    """True when a variant with ascii edges sits inside a longer ascii token (vx in 'vxyz')."""
     word = text[start:end]
-    glue = "./_-" if len(word) > 3 and word.isascii() else ""
-
-    def glued(ch: str) -> bool:
-        return ch.isascii() and (ch.isalnum() or ch in glue)
-
-    if word[0].isascii() and start > 0 and glued(text[start - 1]):
+    if word[0].isascii() and start > 0 and text[start - 1].isascii() and text[start - 1].isalnum():
         return True
-    return word[-1].isascii() and end < len(text) and glued(text[end])
+    return word[-1].isascii() and end < len(text) and text[end].isascii() and text[end].isalnum()
 
 
 def _step4_spans(text: str, variants: bool = True) -> list[tuple[int, int, str]]:
