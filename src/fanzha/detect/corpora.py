@@ -127,7 +127,7 @@ HAND_WRITTEN_SETS = (*HAND_TRAINING_SETS, *BLIND_SETS)
 
 def load_realistic(path: Path | None = None) -> list[dict[str, object]]:
     """The project's hand-written held-out set (tests/detect/data/realistic.jsonl)."""
-    path = path or REPO_ROOT / "tests" / "detect" / "data" / "realistic.jsonl"
+    path = path or HAND_SETS_DIR / "realistic.jsonl"
     if not path.exists():
         return []
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]

@@ -68,13 +68,12 @@ class TrainConfig:
     # the templates were written from but raised the FPR on TF5's real marketing SMS (6.0% -> 7.6%), so
     # the shipped model keeps it off (and the generator's output with it off is the round-three one).
     round_five_templates: bool = False
-    # Round nine: the project's hand-written message sets (HAND_TRAINING_SETS) join the training data, their
-    # total weight this share of the corpus + generator weight, a hard negative counting
-    # ``hand_negative_weight`` times a fraud text (docs/detect.md, round nine: measured on holdout8 left
-    # out, then on holdout9/10, written blind and never trained on). 0 = the round-eight training set.
-    # Chosen on holdout8 left out of training (F1 0.926 -> 0.940, hard-negative FPR 4.0% unchanged, type
-    # 0.832 -> 0.900; spam-80w FPR 0.78% -> 0.75%, TF8 recall 0.884 -> 0.901) among shares 0.05-0.3 and
-    # negative weights 3-50: more share or less negative weight bought recall with false alarms.
+    # Round nine: the project's hand-written message sets (corpora.HAND_TRAINING_SETS) join the training
+    # data, their total weight this share of the corpus + generator weight, a hard negative counting
+    # ``hand_negative_weight`` times a fraud text; 0 = the round-eight training set. Chosen with holdout8
+    # left out of training among shares 0.05-0.3 and negative weights 1-50 (F1 0.926 -> 0.940, hard-negative
+    # FPR 4.0% unchanged, type 0.832 -> 0.900; spam-80w FPR 0.78% -> 0.75%, TF8 recall 0.884 -> 0.901): more
+    # share or less negative weight bought recall with false alarms (docs/detect.md, round nine).
     hand_share: float = 0.2
     hand_negative_weight: float = 50.0
 
