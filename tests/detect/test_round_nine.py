@@ -11,6 +11,7 @@ from fanzha.detect.corpora import BLIND_SETS, HAND_SETS_DIR, HAND_TRAINING_SETS,
 from fanzha.detect.engine import OBFUSCATED_LINK_REASON, Detector
 from fanzha.detect.entities import extract_entities, link_obfuscated
 from fanzha.detect.normalize import normalize
+from fanzha.detect.selfcheck import self_check
 from fanzha.detect.training import TrainConfig, hand_written_texts, shipped_training_set
 from tests.detect.conftest import assert_batch_paths_equal_per_text
 
@@ -109,3 +110,13 @@ def test_the_hand_written_sets_train_with_their_share_and_the_blind_sets_never_d
     blind = {str(it["text"]) for name in BLIND_SETS for it in load_realistic(HAND_SETS_DIR / name)}
     assert blind and not blind & set(texts)
     assert set(labels[-len(hand) :]) <= {"N", *{f"F{i:02d}" for i in range(1, 13)}, "F99"}
+
+
+def test_a_citizen_sees_each_reason_once(detector: Detector) -> None:
+    """Several cues may share a reason (two loan phrases); the self-check lists it once, the verdict keeps
+    every cue with its span."""
+    result = self_check(detector, "不 看 征 信 秒 下 款，点击 d k 8 8 [.] t o p 填资料")
+    assert result.is_fraud and result.verdict is not None
+    assert len(result.reasons) == len(set(result.reasons))
+    assert OBFUSCATED_LINK_REASON in result.reasons
+    assert len(result.verdict.cues) > len({c.reason for c in result.verdict.cues})  # shared reasons exist

@@ -46,7 +46,7 @@ def self_check(detector: Detector, value: str, kind: SelfCheckKind | None = None
         verdict = detector.detect(value)
         level = "高" if verdict.probability >= 0.8 else "中" if verdict.is_fraud else "低"
         advice = {"高": _ADVICE_HIGH, "中": _ADVICE_MID, "低": _ADVICE_LOW}[level]
-        reasons = [c.reason for c in verdict.cues]
+        reasons = list(dict.fromkeys(c.reason for c in verdict.cues))  # each reason once, in cue order
         if verdict.type_name:
             reasons.insert(0, f"疑似“{verdict.type_name}”类诈骗")
         return SelfCheckResult(
