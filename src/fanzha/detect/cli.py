@@ -88,7 +88,7 @@ def train(
     data: DataOpt = None,
     out: Annotated[Path, typer.Option("--out", help="模型输出路径")] = DEFAULT_MODEL_PATH,
 ) -> None:
-    """训练随包模型：仅使用 Apache-2.0 的 TeleAntiFraud 语料和项目自带生成器（确定性）。"""
+    """训练随包模型：仅使用 Apache-2.0 的 TeleAntiFraud 语料、项目自带生成器和项目手写消息集（确定性）。"""
     from fanzha.detect.training import train_shipped
 
     root = data or datasets_root()

@@ -116,12 +116,20 @@ CORPORA: dict[str, Callable[[Path], list[Sample]]] = {
 }
 
 
-# The project's hand-written message sets (tests/detect/data; docs/detect.md has their history). The sets up to
-# holdout8 train the shipped model (round nine); the later ones never have. holdout9/10's errors were read
-# by round ten (not shipped); holdout11/12 were only scored: the clean sets.
+# The project's hand-written message sets (tests/detect/data; docs/detect.md has their history). Round eleven
+# trains on every set a round has read (up to holdout12), the 320 extra hard negatives and the 300 contrastive
+# pairs; holdout13-16 were written before round eleven was shipped and only scored: the clean sets.
 HAND_SETS_DIR = REPO_ROOT / "tests" / "detect" / "data"
-HAND_TRAINING_SETS = ("realistic.jsonl", "holdout.jsonl", *(f"holdout{n}.jsonl" for n in range(2, 9)))
-BLIND_SETS = tuple(f"holdout{n}.jsonl" for n in range(9, 13))
+HAND_TRAINING_SETS = (
+    "realistic.jsonl",
+    "holdout.jsonl",
+    *(f"holdout{n}.jsonl" for n in range(2, 13)),
+    "negatives1.jsonl",
+    "negatives2.jsonl",
+    "pairs1.jsonl",
+    "pairs2.jsonl",
+)
+BLIND_SETS = tuple(f"holdout{n}.jsonl" for n in range(13, 17))
 HAND_WRITTEN_SETS = (*HAND_TRAINING_SETS, *BLIND_SETS)
 
 

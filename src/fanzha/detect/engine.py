@@ -41,7 +41,7 @@ SUSPICIOUS_TLD_WEIGHT = 1.5  # .top/.xyz/.vip… links: cheap TLDs dominate 伪�
 # Round nine: a link whose host is typed to slip past filters (b t 2 0 2 5 [.] c n, 点com, full-width):
 # entities.link_obfuscated. As strong as a look-alike host, without its floor.
 OBFUSCATED_LINK_WEIGHT = 6.0
-OBFUSCATED_LINK_REASON = "链接被故意拆写或变形（空格、[.]、“点com”、全角字符），是规避拦截的钓鱼手法"
+OBFUSCATED_LINK_REASON = "链接被故意拆写或变形（空格、[.]、“点com”、全角字符、数字冒充字母如c0m），是规避拦截的钓鱼手法"
 
 
 @cache

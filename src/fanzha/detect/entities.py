@@ -19,7 +19,7 @@ import ahocorasick
 import numpy as np
 
 from fanzha.detect.checksums import luhn_valid, resident_id_valid
-from fanzha.detect.normalize import TLD_SET, Normalized
+from fanzha.detect.normalize import TLD_LOOKALIKES, TLD_SET, Normalized
 from fanzha.detect.schemas import Entity, EntityKind, built
 
 # (start, end, kind, value, valid, note) in normalized coordinates.
@@ -192,6 +192,8 @@ def link_obfuscated(original: str) -> bool:
     if original[:4].lower() == "hxxp":
         return True
     host = original.split("://", 1)[-1].split("/", 1)[0]
+    if host.rsplit(".", 1)[-1].lower() in TLD_LOOKALIKES:
+        return True
     return not host.isascii() or _OBFUSCATED_HOST_RE.search(host) is not None
 
 

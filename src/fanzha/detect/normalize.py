@@ -345,9 +345,16 @@ def _variant_automaton() -> Any:
     return automaton
 
 
+# Round eleven: a top-level domain typed with digits for look-alike letters (boc-gengxin.c0m). Same
+# length, so the span maps need nothing new; entities.link_obfuscated flags the original characters.
+TLD_LOOKALIKES = {"c0m": "com", "c0": "co", "n3t": "net", "0rg": "org", "t0p": "top", "v1p": "vip", "1nfo": "info"}
+
+
 def _link(m: re.Match[str]) -> str:
     link = m.group(0)
     labels = _DOT_RE.split(link)
+    if labels[-1] in TLD_LOOKALIKES:
+        labels[-1] = TLD_LOOKALIKES[labels[-1]]
     if any(label in TLD_SET for label in labels[1:]):
         return ".".join(labels)
     return link
