@@ -116,9 +116,10 @@ CORPORA: dict[str, Callable[[Path], list[Sample]]] = {
 }
 
 
-# The project's hand-written message sets (tests/detect/data; docs/detect.md has their history). Round eleven
-# trains on every set a round has read (up to holdout12), the 320 extra hard negatives and the 300 contrastive
-# pairs; holdout13-16 were written before round eleven was shipped and only scored: the clean sets.
+# The project's hand-written message sets (tests/detect/data; docs/detect.md has their history). The shipped
+# model trains on every set a round has read, the extra hard negatives and the contrastive pairs (round eleven
+# added holdout9-12, negatives1/2 and pairs1/2; round twelve holdout13/14 and pairs3/4, in this order, which
+# the seeded temperature split depends on). holdout15/16 were only scored: the clean sets.
 HAND_SETS_DIR = REPO_ROOT / "tests" / "detect" / "data"
 HAND_TRAINING_SETS = (
     "realistic.jsonl",
@@ -128,8 +129,12 @@ HAND_TRAINING_SETS = (
     "negatives2.jsonl",
     "pairs1.jsonl",
     "pairs2.jsonl",
+    "pairs3.jsonl",
+    "pairs4.jsonl",
+    "holdout13.jsonl",
+    "holdout14.jsonl",
 )
-BLIND_SETS = tuple(f"holdout{n}.jsonl" for n in range(13, 17))
+BLIND_SETS = ("holdout15.jsonl", "holdout16.jsonl")
 HAND_WRITTEN_SETS = (*HAND_TRAINING_SETS, *BLIND_SETS)
 
 

@@ -13,7 +13,15 @@ import numpy.typing as npt
 
 from fanzha.detect import compose
 from fanzha.detect.entities import extract_entities, link_obfuscated, texts_with_url_marks, url_spans, urls
-from fanzha.detect.explain import MIN_CUE_WEIGHT, composition_cue, cues_for, guess_channel, has_cue, rule_cue
+from fanzha.detect.explain import (
+    MIN_CUE_WEIGHT,
+    composition_cue,
+    cues_for,
+    guess_channel,
+    has_cue,
+    rule_cue,
+    span_cue,
+)
 from fanzha.detect.labels import type_name
 from fanzha.detect.lookalike import check_host, host_of, is_suspicious_tld
 from fanzha.detect.model import LinearModel
@@ -21,6 +29,7 @@ from fanzha.detect.normalize import Normalized, has_cjk, normalize, normalize_ma
 from fanzha.detect.risklist import RiskList
 from fanzha.detect.scan import IntArray, Presence
 from fanzha.detect.schemas import MAX_TEXT_CHARS, Cue, Entity, EntityKind, Flag, Verdict, built
+from fanzha.detect.sender import OFFICIAL_SENDER_MOBILE_REASON, OFFICIAL_SENDER_MOBILE_WEIGHT, official_sender_mobile
 
 THRESHOLD = 0.5
 # A verdict without any cue toward fraud is capped here: "fraud" must always be explainable.
@@ -178,11 +187,11 @@ class Detector:
         return boost, cues, lookalike
 
     @staticmethod
-    def _url_boost(text: str, original: str) -> tuple[float, bool] | None:
-        """``_rules``' boost and look-alike flag for a normalized text and its original when no risk list
-        is loaded (only links count then), with the same additions in the same order; None when no rule
-        fires. A link also written plainly in the original is not hidden; only texts with another link
-        are normalized again, to find its original characters."""
+    def _rule_boost(text: str, original: str) -> tuple[float, bool] | None:
+        """``_judge``'s rule boost and look-alike flag for a normalized text and its original when no risk
+        list is loaded (links and the official-sender rule count then), with the same additions in the same
+        order; None when no rule fires. A link also written plainly in the original is not hidden; only
+        texts with another link are normalized again, to find its original characters."""
         boost: float | None = None
         lookalike = False
         lowered = original.lower()
@@ -197,6 +206,8 @@ class Detector:
                 boost = (boost or 0.0) + SUSPICIOUS_TLD_WEIGHT
             if url not in lowered and link_obfuscated(spans[k][1]):
                 boost = (boost or 0.0) + OBFUSCATED_LINK_WEIGHT
+        if official_sender_mobile(text) is not None:
+            boost = (boost or 0.0) + OFFICIAL_SENDER_MOBILE_WEIGHT
         return None if boost is None else (boost, lookalike)
 
     def _probability(
@@ -220,6 +231,9 @@ class Detector:
         would be shown as a cue; ``state``: its composition state, compose.py)."""
         entities = extract_entities(norm)
         boost, rule_cues, lookalike = self._rules(entities, now, norm.original) if entities else (0.0, [], False)
+        if (span := official_sender_mobile(norm.text)) is not None:
+            boost += OFFICIAL_SENDER_MOBILE_WEIGHT
+            rule_cues.append(span_cue(norm, span, OFFICIAL_SENDER_MOBILE_WEIGHT, OFFICIAL_SENDER_MOBILE_REASON))
         floored = lookalike or any(e.risk_listed for e in entities)
         composed = compose.log_odds(state)
         evidence = has_cue or bool(rule_cues) or composed > 0
@@ -340,10 +354,17 @@ class Detector:
             cap = np.where(has_cue | (composed > 0), 1.0, NO_EVIDENCE_CAP)
             np.minimum(cap, np.where(compose.guarded_many(states), compose.GUARDED_CAP, 1.0), out=cap)
             probabilities = np.minimum(self.model.fraud_probabilities(logits, composed), cap)
-            for i in texts_with_url_marks(normalized):
-                if (rule := self._url_boost(normalized[i], strings[i])) is not None:
+            marked = texts_with_url_marks(normalized)
+            for i in marked:
+                if (rule := self._rule_boost(normalized[i], strings[i])) is not None:
                     z, c = float(logits[i]), float(composed[i])
                     probabilities[i] = self._probability(z, rule[0] + c, rule[1], True)
+            # Without a link only the official-sender rule can fire; its gate is the signature's "】".
+            skip = set(marked)
+            for i in [i for i, t in enumerate(normalized) if "】" in t and i not in skip]:
+                if official_sender_mobile(normalized[i]) is not None:
+                    z, c = float(logits[i]), float(composed[i])
+                    probabilities[i] = self._probability(z, OFFICIAL_SENDER_MOBILE_WEIGHT + c, False, True)
         fraud = probabilities >= self.threshold
         type_code: list[str | None] = [None] * len(strings)
         need = np.flatnonzero(fraud)

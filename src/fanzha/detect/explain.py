@@ -80,12 +80,16 @@ def composition_cue(model: LinearModel, norm: Normalized, hits: list[tuple[int, 
             best = (end - lengths[f] + 1, -end)
     if best is None:  # pragma: no cover - the state came from these hits
         return None
-    start, end = best[0], 1 - best[1]
-    o_start, o_end = norm.to_original(start, end) if norm.maps else (start, end)
+    return span_cue(norm, (best[0], 1 - best[1]), pair.weight, pair.reason)
+
+
+def span_cue(norm: Normalized, span: tuple[int, int], weight: float, reason: str) -> Cue:
+    """A rule cue on a span of the normalized text, shown on the original characters."""
+    o_start, o_end = norm.to_original(*span) if norm.maps else span
     return built(
         Cue,
-        {"phrase": norm.original[o_start:o_end], "start": o_start, "end": o_end, "weight": pair.weight,
-         "type_code": None, "reason": pair.reason},
+        {"phrase": norm.original[o_start:o_end], "start": o_start, "end": o_end, "weight": weight,
+         "type_code": None, "reason": reason},
     )  # fmt: skip
 
 

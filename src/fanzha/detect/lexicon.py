@@ -289,6 +289,13 @@ LEXICON: tuple[LexCue, ...] = tuple(
     + _cues(None, 2.0, "以短信回复索要身份证/银行卡信息", "回复身份证 身份证号码及姓名 姓名身份证 银行卡号核实")
     + _cues("F99", 2.5, "买卖/出租银行卡与账号", "一套卡 u盾和手机卡 带u盾 收微信号 收支付宝号 老号高价")
     + _cues("F09", 2.0, "诱导孩子用家长手机操作", "爸爸的手机 妈妈的手机 家长的手机 爸妈的手机")
+    # Round twelve (holdout13/holdout14 misses; counted the same way, none in more than two normal texts).
+    + _cues("F99", 2.5, "招工先收服装费/体检费", "工衣费 服装费 交体检费 缴纳体检费")
+    + _cues("F99", 2.5, "帮陌生人做微信辅助验证", "辅助验证 好友辅助")
+    + _cues("F99", 1.5, "威胁恐吓索财", "消灾")  # 后果自负 is in holdout2 (test_holdout2.py)
+    + _cues("F10", 1.5, "杀猪盘常见人设与搭讪", "做外贸 很有缘")
+    + _cues("F01", 1.5, "刷单返利话术", "联单 刷好评 好评任务 打字员")
+    + _cues("F08", 2.0, "冒充熟人/供货商更换收款账户", "换了收款账户")
     # Round four: synonyms of the reminder openers above (a police reminder opened with 警方提示 scored 1.0).
     + _cues(None, -3.0, "反诈提醒/警方宣传", "警方提示 民警提示 公安机关提醒 公安提示")
     # Guards: anti-fraud reminders, genuine notices, news. They lower the score.
