@@ -1,11 +1,14 @@
 """Round twelve: an SMS signed by a bank or a public body that asks to call a personal mobile number
-(sender.py), and cue phrases for fake hiring fees, friend-verification requests, threats and 杀猪盘 openers.
+(sender.py), cue phrases for fake hiring fees, friend-verification requests, threats and 杀猪盘 openers, and
+the citizen self-check reading a pasted message with a link as a message.
 The texts below are new wording, in none of the hand-written sets."""
 
 import pytest
 
 from fanzha.detect.engine import Detector
 from fanzha.detect.normalize import normalize
+from fanzha.detect.schemas import SelfCheckKind
+from fanzha.detect.selfcheck import guess_kind, self_check
 from fanzha.detect.sender import OFFICIAL_SENDER_MOBILE_REASON, official_sender_mobile
 from tests.detect.conftest import assert_batch_paths_equal_per_text
 
@@ -54,3 +57,22 @@ def test_the_new_scam_phrases_are_cues(detector: Detector, text: str, reason: st
 def test_round_twelve_paths_agree(detector: Detector) -> None:
     both = "【建设银行】请点击 ccb-vip.top 并致电18820391746"  # a look-alike link and the callback number
     assert_batch_paths_equal_per_text(detector, [CALLBACK, SUMMONS, *GENUINE, both])
+
+
+@pytest.mark.parametrize(
+    ("value", "kind"),
+    [
+        ("请速登录 boc-gengxin.c0m 完成验证", SelfCheckKind.TEXT),
+        ("您的快递理赔请点击jd-pei.top填写", SelfCheckKind.TEXT),
+        ("boc-gengxin.c0m", SelfCheckKind.URL),
+        ("https://icbc-vip.cc/login", SelfCheckKind.URL),
+    ],
+)
+def test_a_pasted_message_with_a_link_is_read_as_a_message_not_as_one_url(value: str, kind: SelfCheckKind) -> None:
+    assert guess_kind(value) is kind
+
+
+def test_a_citizen_who_pastes_a_message_with_a_hidden_link_is_warned(detector: Detector) -> None:
+    result = self_check(detector, "请速登录 boc-gengxin.c0m 完成验证")
+    assert result.kind is SelfCheckKind.TEXT and result.is_fraud and result.risk == "高"
+    assert self_check(detector, "boc-gengxin[.]com").risk == "高"  # a bare link, obfuscated, is read as the link

@@ -12,7 +12,9 @@ from fanzha.detect.risklist import RiskKind
 from fanzha.detect.schemas import SelfCheckKind, SelfCheckResult
 
 _PHONE_RE = re.compile(r"^\+?[\d\s\-()]{5,20}$")
-_URL_RE = re.compile(r"^(?:https?://)?[\w\-]+(?:\.[\w\-]+)+(?:[/:?#].*)?$", re.IGNORECASE)
+# An ASCII host only: \w would also take Chinese characters, so a whole message holding a link (normalized
+# without its spaces) was checked as one URL and its words were never read.
+_URL_RE = re.compile(r"^(?:https?://)?[a-z0-9\-]+(?:\.[a-z0-9\-]+)+(?:[/:?#].*)?$", re.IGNORECASE | re.ASCII)
 _ADVICE_HIGH = "高度疑似诈骗：不要转账、不要点链接、不要提供验证码；如已转账请立即拨打110或96110。"
 _ADVICE_MID = "存在风险：请通过官方渠道核实对方身份，切勿向陌生账户转账。"
 _ADVICE_LOW = "暂未发现明显风险，但仍请保持警惕，涉及转账务必核实。"
@@ -60,7 +62,7 @@ def self_check(detector: Detector, value: str, kind: SelfCheckKind | None = None
             reasons.append(f"命中涉诈名单（来源：{entry.source or '未注明'}）")
             break
     if kind is SelfCheckKind.URL:
-        host = host_of(value)
+        host = host_of(normalize(value.strip()).text)  # hxxp, [.], 点com and c0m read as the link they hide
         if (hit := check_host(host)) is not None:
             score += 2
             reasons.append(hit.reason)
