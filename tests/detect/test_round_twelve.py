@@ -6,6 +6,7 @@ The texts below are new wording, in none of the hand-written sets."""
 import pytest
 
 from fanzha.detect.engine import Detector
+from fanzha.detect.entities import extract_entities
 from fanzha.detect.normalize import normalize
 from fanzha.detect.schemas import SelfCheckKind
 from fanzha.detect.selfcheck import guess_kind, self_check
@@ -76,3 +77,21 @@ def test_a_citizen_who_pastes_a_message_with_a_hidden_link_is_warned(detector: D
     result = self_check(detector, "请速登录 boc-gengxin.c0m 完成验证")
     assert result.kind is SelfCheckKind.TEXT and result.is_fraud and result.risk == "高"
     assert self_check(detector, "boc-gengxin[.]com").risk == "高"  # a bare link, obfuscated, is read as the link
+
+
+@pytest.mark.parametrize(
+    ("text", "wechat"),
+    [
+        ("想 认 识 你 加 个 薇 嘛～ q i n g 8 8 0 7", "qing8807"),
+        ("姐 我 换 V 了，新 的 是 l m 6 6 0 2，加 一 下", "lm6602"),
+        ("低 价 出 手 办 加 ❤ s h o u b a n 9 9 ❤ 私 聊", "shouban99"),
+        ("要的加Vtaotao2026", "taotao2026"),
+    ],
+)
+def test_a_spaced_id_after_wei_v_or_jia_is_extracted(text: str, wechat: str) -> None:
+    assert ("wechat", wechat) in {(str(e.kind), e.value) for e in extract_entities(normalize(text))}
+
+
+@pytest.mark.parametrize("text", ["加油2024！冲冲冲", "加wifi密码是abc12345", "vip会员v5等级，加速器abc"])
+def test_words_after_jia_or_v_are_not_taken_for_ids(text: str) -> None:
+    assert not [e for e in extract_entities(normalize(text)) if str(e.kind) == "wechat"]

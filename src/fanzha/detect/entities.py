@@ -59,7 +59,11 @@ _WECHAT_RE = re.compile(
     r"|威(?=\s*[a-z][\-_a-z0-9]{5}))(?:号)?"
     r"\s*[:：是为]?\s*(?:搜索?|加)?\s*"
     r"((?:wxid_)?[a-z][\-_a-z0-9]{5,19})(?![\-_a-z0-9])"
-    r"|微信[\u4e00-\u9fff，,]{1,6}?[:：]?\s*((?=[a-z\-]*[0-9_])[a-z][\-_a-z0-9]{5,19})(?![\-_a-z0-9]))"
+    r"|微信[\u4e00-\u9fff，,]{1,6}?[:：]?\s*((?=[a-z\-]*[0-9_])[a-z][\-_a-z0-9]{5,19})(?![\-_a-z0-9])"
+    # Round twelve: the same after 薇 or a lone v (加个薇嘛 zy5201314, 换V了，新的是 x m 9 9 2 1), and an
+    # id right after 加 (or 加V) once split-noise is gone (加❤ b a o b a o 5 6 8 ❤ -> 加baobao568).
+    r"|(?:薇|(?<![a-z0-9])v)[\u4e00-\u9fff，,]{1,6}?[:：]?\s*((?=[a-z\-]*[0-9_])[a-z][\-_a-z0-9]{5,19})(?![\-_a-z0-9])"
+    r"|加(?:v(?=[a-z]))?((?=[a-z\-]*[0-9_])[a-z][\-_a-z0-9]{5,19})(?![\-_a-z0-9]))"
 )
 # A code is the number right after its keyword within the same sentence, or right before it; a number
 # in a sender tag (【12306】验证码…) or in the next sentence (…验证码。如有疑问请致电95588) is not the code.
@@ -258,7 +262,7 @@ def _qq_wechat(t: str) -> Iterator[Found]:
         for m in _QQ_RE.finditer(t):
             group = m.lastindex or 1
             yield m.start(group), m.end(group), EntityKind.QQ, m.group(group).replace(" ", ""), True, None
-    if "微" in t or "v" in t or "薇" in t or "威" in t:
+    if "微" in t or "v" in t or "薇" in t or "威" in t or "加" in t:
         for m in _WECHAT_RE.finditer(t):
             group = m.lastindex or 1
             value = m.group(group).replace(" ", "")
