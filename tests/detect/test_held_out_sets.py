@@ -19,14 +19,17 @@ development data and the next one is the honest figure:
   round ten, scored with round nine (shipped) and round ten; their errors were read by round eleven.
 - holdout13-16 (221, 220, 220, 220): by four more independent authors; 13/14 written before round eleven,
   15/16 during it (never used to choose anything); scored with round nine and round eleven. Round twelve read
-  holdout13/14's errors and trains on them; holdout15/16 were scored once more with round twelve and never
-  read: **the clean sets**.
+  holdout13/14's errors and trains on them; holdout15/16 were scored with round twelve, then read by round
+  thirteen, which trains on them.
+- holdout17/18 (220 each): by two more independent authors, written after round twelve was shipped; scored with
+  round nine, round twelve and round thirteen, never read: **the clean sets**.
 From round nine the hand-written sets whose errors a round has read also train the shipped model
-(corpora.HAND_TRAINING_SETS: up to holdout14 from round twelve), so their figures are in-sample; holdout15/16
+(corpora.HAND_TRAINING_SETS: up to holdout16 from round thirteen), so their figures are in-sample; holdout17/18
 are never trained on. Floors sit just under the measured figures so a regression fails loudly; they are
 regression guards, never to be raised by tuning on a set. The issue's targets (F1 0.95, evasion recall 0.90,
-hard-negative FPR 0.03, type accuracy 0.85, entity F1 0.95): on the clean sets holdout15/16 F1, hard-negative
-FPR, type accuracy and entity F1 are met on both, evasion recall on holdout15 only.
+hard-negative FPR 0.03, type accuracy 0.85, entity F1 0.95): on the clean sets holdout17/18 type accuracy and
+entity F1 are met on both, FPR and evasion recall on holdout18 only, F1 on neither (0.912 / 0.935); round
+twelve met F1 and FPR on holdout15/16, two other authors' sets.
 """
 
 from __future__ import annotations
@@ -112,12 +115,22 @@ SETS = [
     HeldOut("holdout15", 215, f1=0.94, evasion=0.87, hn_fpr=0.04, type_accuracy=0.88, entity_f1=0.96,
             measured="round nine: F1 0.944 (P 0.973 / R 0.917), FPR 0.030; round eleven: F1 0.953 (P 0.982 / "
                      "R 0.925), evasion 0.917, FPR 0.020, type 0.901; round twelve (honest): F1 0.962 (P 0.983 / "
-                     "R 0.942), evasion 0.917, FPR 0.020, type 0.912, entity 0.986"),
+                     "R 0.942), evasion 0.917, FPR 0.020, type 0.912, entity 0.986; round thirteen read its errors and "
+                     "trains on it"),
     HeldOut("holdout16", 215, f1=0.93, evasion=0.80, hn_fpr=0.04, type_accuracy=0.86, entity_f1=0.95,
             measured="round nine: F1 0.912 (P 0.963 / R 0.867), evasion 0.680, FPR 0.040; round eleven: F1 0.931 "
                      "(P 0.964 / R 0.900), evasion 0.760, FPR 0.040, type 0.917; round twelve (honest): F1 0.957 "
                      "(P 0.982 / R 0.933), evasion 0.840, FPR 0.020, type 0.893, entity 0.976 (a first fit with "
-                     "one lexicon phrase more: 0.939 / 0.720 / 0.020 / 0.917)"),
+                     "one lexicon phrase more: 0.939 / 0.720 / 0.020 / 0.917); round thirteen read its errors "
+                     "and trains on it"),
+    HeldOut("holdout17", 215, f1=0.89, evasion=0.68, hn_fpr=0.12, type_accuracy=0.90, entity_f1=0.94,
+            measured="round nine: F1 0.845 (P 0.875 / R 0.817), evasion 0.640, FPR 0.140; round twelve: F1 0.908, "
+                     "FPR 0.100; round thirteen (honest): F1 0.912 (P 0.916 / R 0.908), evasion 0.720, FPR 0.100, "
+                     "type 0.927, entity 0.960"),
+    HeldOut("holdout18", 215, f1=0.91, evasion=0.92, hn_fpr=0.05, type_accuracy=0.89, entity_f1=0.96,
+            measured="round nine: F1 0.887 (P 0.970 / R 0.817), evasion 0.920, FPR 0.030; round twelve: F1 0.935, "
+                     "FPR 0.030; round thirteen (honest): F1 0.935 (P 0.973 / R 0.900), evasion 0.960, FPR 0.030, "
+                     "type 0.917, entity 0.980"),
 ]
 
 

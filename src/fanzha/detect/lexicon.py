@@ -296,6 +296,12 @@ LEXICON: tuple[LexCue, ...] = tuple(
     + _cues("F10", 1.5, "杀猪盘常见人设与搭讪", "做外贸 很有缘")
     + _cues("F01", 1.5, "刷单返利话术", "联单 刷好评 好评任务 打字员")
     + _cues("F08", 2.0, "冒充熟人/供货商更换收款账户", "换了收款账户")
+    # Round thirteen (holdout15/holdout16 misses; counted the same way, none in any normal text): debt-collection
+    # threats that name where the victim lives or studies, renting out a card "to move money", and a guard for
+    # notices that say a body will never ask on some pretext (不会以“快递丢失理赔”为由要求…; 15 genuine hand texts).
+    + _cues("F99", 1.5, "威胁恐吓索财", "等着瞧 这事就算了 我们都清楚 找你麻烦 带兄弟 你家住哪 在哪上学")
+    + _cues("F99", 2.0, "出租/出售账户与电话卡", "走走流水 走流水 闲着的银行卡")
+    + _cues(None, -2.5, "正规机构声明不会以此为由索要", "不会以 为由要求")
     # Round four: synonyms of the reminder openers above (a police reminder opened with 警方提示 scored 1.0).
     + _cues(None, -3.0, "反诈提醒/警方宣传", "警方提示 民警提示 公安机关提醒 公安提示")
     # Guards: anti-fraud reminders, genuine notices, news. They lower the score.

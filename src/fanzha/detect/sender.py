@@ -18,7 +18,7 @@ OFFICIAL_SENDER_MOBILE_REASON = "以银行/政府机关名义发短信，却让�
 
 # A 【signature】 (normalized text keeps the full-width brackets) naming a bank or a public body.
 _OFFICIAL_SIGNATURE_RE = re.compile(
-    r"【[^【】]{0,14}(?:银行|农信|信用社|农商|医保|社保|税务|公安|法院|检察院|人社|财政)[^【】]{0,8}】"
+    r"【[^【】]{0,14}(?:银行|银联|农信|信用社|农商|医保|社保|税务|公安|法院|检察院|人社|财政)[^【】]{0,8}】"
 )
 # A mainland mobile number, possibly written in groups (188 2039 1746, 188-2039-1746), that the text asks
 # to call or contact. A bank's own 客户经理 introducing himself with his number is genuine practice.
