@@ -17,8 +17,9 @@ development data and the next one is the honest figure:
   were read by round ten, which was not shipped.
 - holdout11 (221) and holdout12 (225): by an eighth and a ninth independent author, written at once before
   round ten, scored with round nine (shipped) and round ten; their errors were read by round eleven.
-- holdout13-16 (221, 220, 220, 220): by four more independent authors; 13/14 written before round eleven,
-  15/16 during it (never used to choose anything); scored with round nine and round eleven. Round twelve read
+- holdout13-16 (221, 220, 220, 220): by four more independent authors; 13/14 written before round eleven
+  (two of its candidate fits were also compared on them: docs/detect.md), 15/16 during it (never used to
+  choose anything); scored with round nine and round eleven. Round twelve read
   holdout13/14's errors and trains on them; holdout15/16 were scored with round twelve, then read by round
   thirteen, which trains on them.
 - holdout17/18 (220 each): by two more independent authors, written after round twelve was shipped; scored with
