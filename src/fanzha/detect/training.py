@@ -77,8 +77,9 @@ class TrainConfig:
     # Round eleven trains on 3,672 hand texts (holdout9-12, the extra negatives, the contrastive pairs) at share
     # 0.43 (each text kept round nine's weight) and negative weight 30; round twelve on 4,713 (holdout13/14,
     # pairs3/4) at 0.54 and 50; round thirteen on 5,753 (holdout15/16, pairs5/6) at the same 0.54 and 50. Each
-    # was chosen among two or three fits on TF8 recall (>= 0.90) and spam-80w FPR (<= 1%), never on the blind
-    # sets: round twelve at 0.54/30 flagged 1.07% of spam-80w (docs/detect.md).
+    # was chosen among two or three fits on TF8 recall (>= 0.90) and spam-80w FPR (<= 1%); round twelve at
+    # 0.54/30 flagged 1.07% of spam-80w. Only round eleven's choice to add holdout9-12 was also seen on the
+    # then-blind holdout13/14, which agreed with TF8 (docs/detect.md discloses it).
     hand_share: float = 0.54
     hand_negative_weight: float = 50.0
 
