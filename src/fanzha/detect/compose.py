@@ -172,7 +172,9 @@ _NEGATED: dict[str, tuple[str, str]] = {  # ask class -> (negators, verbs), ever
     "remote": ("请勿 切勿 千万别 千万不要 不要", "屏幕共享 共享屏幕 开启屏幕共享"),
     "info": ("不会 从不 绝不会", "询问 索要 索取"),
 }
-_COMPLETED: dict[str, str] = {"contact": "已联系"}
+# Completed asks, and (round fourteen) notices that say nothing need be added or provided (无需提供, 不需要添加:
+# in no fraud text of any corpus; 不用提供 is, twice, so it is not here).
+_COMPLETED: dict[str, str] = {"contact": "已联系 无需添加 无须添加 不用添加 不需要添加", "info": "无需提供 无须提供"}
 NEGATIONS: dict[str, tuple[str, ...]] = {
     ask: tuple(
         sorted(

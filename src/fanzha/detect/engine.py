@@ -12,7 +12,16 @@ import numpy as np
 import numpy.typing as npt
 
 from fanzha.detect import compose
-from fanzha.detect.entities import extract_entities, link_obfuscated, texts_with_url_marks, url_spans, urls
+from fanzha.detect.entities import (
+    PRIVATE_CONTACT_KINDS,
+    contact_obfuscated,
+    extract_entities,
+    link_obfuscated,
+    texts_with_hidden_contact_marks,
+    texts_with_url_marks,
+    url_spans,
+    urls,
+)
 from fanzha.detect.explain import (
     MIN_CUE_WEIGHT,
     composition_cue,
@@ -51,6 +60,9 @@ SUSPICIOUS_TLD_WEIGHT = 1.5  # .top/.xyz/.vip… links: cheap TLDs dominate 伪�
 # entities.link_obfuscated. As strong as a look-alike host, without its floor.
 OBFUSCATED_LINK_WEIGHT = 6.0
 OBFUSCATED_LINK_REASON = "链接被故意拆写或变形（空格、[.]、“点com”、全角字符、数字冒充字母如c0m），是规避拦截的钓鱼手法"
+# Round fourteen: a private contact typed to slip past filters (entities.contact_obfuscated), once per text.
+OBFUSCATED_CONTACT_WEIGHT = 4.0
+OBFUSCATED_CONTACT_REASON = "联系方式被故意拆写或变形（圈码、全角、大写数字、逐字加空格或符号），是规避拦截的引流手法"
 
 
 @cache
@@ -164,12 +176,16 @@ class Detector:
         lowered = original.lower()
         boost = 0.0
         cues: list[Cue] = []
-        lookalike = False
+        lookalike = hidden_contact = False
         for i, e in enumerate(entities):
             if self.risk_list and (entry := self.risk_list.lookup_entity(e, now)) is not None:
                 entities[i] = e = e.model_copy(update={"risk_listed": True})
                 boost += RISK_LISTED_WEIGHT
                 cues.append(rule_cue(e, RISK_LISTED_WEIGHT, f"命中涉诈名单（来源：{entry.source or '未注明'}）"))
+            if e.kind in PRIVATE_CONTACT_KINDS and not hidden_contact and contact_obfuscated(e.text, original):
+                hidden_contact = True
+                boost += OBFUSCATED_CONTACT_WEIGHT
+                cues.append(rule_cue(e, OBFUSCATED_CONTACT_WEIGHT, OBFUSCATED_CONTACT_REASON))
             if e.kind is not EntityKind.URL:
                 continue
             host = host_of(e.value)
@@ -187,25 +203,32 @@ class Detector:
         return boost, cues, lookalike
 
     @staticmethod
-    def _rule_boost(text: str, original: str) -> tuple[float, bool] | None:
+    def _rule_boost(text: str, original: str, links: bool, contacts: bool) -> tuple[float, bool] | None:
         """``_judge``'s rule boost and look-alike flag for a normalized text and its original when no risk
-        list is loaded (links and the official-sender rule count then), with the same additions in the same
-        order; None when no rule fires. A link also written plainly in the original is not hidden; only
-        texts with another link are normalized again, to find its original characters."""
+        list is loaded (links, hidden contacts and the official-sender rule count then), with the same
+        additions; None when no rule fires. ``links``/``contacts``: the text passed the gate of that rule
+        (the others cannot fire). A link also written plainly in the original is not hidden; only texts with
+        another link are normalized again, to find its original characters."""
         boost: float | None = None
         lookalike = False
-        lowered = original.lower()
-        found = urls(text)
-        spans = url_spans(normalize(original)) if any(url not in lowered for url in found) else []
-        for k, url in enumerate(found):
-            host = host_of(url)
-            if check_host(host) is not None:
-                boost = (boost or 0.0) + LOOKALIKE_WEIGHT
-                lookalike = True
-            elif is_suspicious_tld(host):
-                boost = (boost or 0.0) + SUSPICIOUS_TLD_WEIGHT
-            if url not in lowered and link_obfuscated(spans[k][1]):
-                boost = (boost or 0.0) + OBFUSCATED_LINK_WEIGHT
+        if links:
+            lowered = original.lower()
+            found = urls(text)
+            spans = url_spans(normalize(original)) if any(url not in lowered for url in found) else []
+            for k, url in enumerate(found):
+                host = host_of(url)
+                if check_host(host) is not None:
+                    boost = (boost or 0.0) + LOOKALIKE_WEIGHT
+                    lookalike = True
+                elif is_suspicious_tld(host):
+                    boost = (boost or 0.0) + SUSPICIOUS_TLD_WEIGHT
+                if url not in lowered and link_obfuscated(spans[k][1]):
+                    boost = (boost or 0.0) + OBFUSCATED_LINK_WEIGHT
+        if contacts and any(
+            e.kind in PRIVATE_CONTACT_KINDS and contact_obfuscated(e.text, original)
+            for e in extract_entities(normalize(original))
+        ):
+            boost = (boost or 0.0) + OBFUSCATED_CONTACT_WEIGHT
         if official_sender_mobile(text) is not None:
             boost = (boost or 0.0) + OFFICIAL_SENDER_MOBILE_WEIGHT
         return None if boost is None else (boost, lookalike)
@@ -353,18 +376,16 @@ class Detector:
             # The caps, as one factor each: no evidence (no cue, no firing pair) and a guard without an ask.
             cap = np.where(has_cue | (composed > 0), 1.0, NO_EVIDENCE_CAP)
             np.minimum(cap, np.where(compose.guarded_many(states), compose.GUARDED_CAP, 1.0), out=cap)
-            probabilities = np.minimum(self.model.fraud_probabilities(logits, composed), cap)
-            marked = texts_with_url_marks(normalized)
-            for i in marked:
-                if (rule := self._rule_boost(normalized[i], strings[i])) is not None:
+            probabilities = np.minimum(self.model.fraud_probabilities(logits, composed, self.threshold), cap)
+            # Only links, hidden contacts and the official-sender rule can fire, each behind its own gate
+            # (the sender rule's is the signature's "】").
+            marked = set(texts_with_url_marks(normalized))
+            hidden = set(texts_with_hidden_contact_marks(strings))
+            signed = {i for i, t in enumerate(normalized) if "】" in t}
+            for i in sorted(marked | hidden | signed):
+                if (rule := self._rule_boost(normalized[i], strings[i], i in marked, i in hidden)) is not None:
                     z, c = float(logits[i]), float(composed[i])
                     probabilities[i] = self._probability(z, rule[0] + c, rule[1], True)
-            # Without a link only the official-sender rule can fire; its gate is the signature's "】".
-            skip = set(marked)
-            for i in [i for i, t in enumerate(normalized) if "】" in t and i not in skip]:
-                if official_sender_mobile(normalized[i]) is not None:
-                    z, c = float(logits[i]), float(composed[i])
-                    probabilities[i] = self._probability(z, OFFICIAL_SENDER_MOBILE_WEIGHT + c, False, True)
         fraud = probabilities >= self.threshold
         type_code: list[str | None] = [None] * len(strings)
         need = np.flatnonzero(fraud)

@@ -302,6 +302,12 @@ LEXICON: tuple[LexCue, ...] = tuple(
     + _cues("F99", 1.5, "威胁恐吓索财", "等着瞧 这事就算了 我们都清楚 找你麻烦 带兄弟 你家住哪 在哪上学")
     + _cues("F99", 2.0, "出租/出售账户与电话卡", "走走流水 走流水 闲着的银行卡")
     + _cues(None, -2.5, "正规机构声明不会以此为由索要", "不会以 为由要求")
+    # Round fourteen (holdout17/holdout18 misses; counted the same way, none in any normal text): scams on the
+    # elderly (health-product sales talks that promise to stop medicine and ask for the passbook, fixed monthly
+    # "returns" on a pension project) and notices that say no one needs to be added or anything provided.
+    + _cues("F99", 2.0, "养老/保健品会销诈骗", "都能停 能停药 免费看病 带上存折 存折带上")
+    + _cues("F02", 1.5, "承诺固定返还的养老投资", "到期还本 名额仅剩")  # 每个月返 is in holdout2
+    + _cues(None, -2.5, "正规机构声明不会以此为由索要", "不需要添加 无需提供 为名索要")
     # Round four: synonyms of the reminder openers above (a police reminder opened with 警方提示 scored 1.0).
     + _cues(None, -3.0, "反诈提醒/警方宣传", "警方提示 民警提示 公安机关提醒 公安提示")
     # Guards: anti-fraud reminders, genuine notices, news. They lower the score.

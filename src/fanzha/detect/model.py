@@ -167,12 +167,22 @@ class LinearModel:
         return _sigmoid(binary_logit / self.temperature + rule_log_odds)
 
     def fraud_probabilities(
-        self, binary_logits: npt.NDArray[np.float64], rule_log_odds: npt.NDArray[np.float64]
+        self, binary_logits: npt.NDArray[np.float64], rule_log_odds: npt.NDArray[np.float64], threshold: float
     ) -> npt.NDArray[np.float64]:
-        """``fraud_probability`` of many texts, bit-identical: the division and the sum are the same
-        IEEE operations in NumPy, and the exponential stays ``math.exp`` (NumPy's may differ in the last bit)."""
-        z = (binary_logits / self.temperature + rule_log_odds).tolist()
-        return np.array([_sigmoid(x) for x in z], dtype=np.float64)
+        """``fraud_probability`` of many texts, equal once rounded to 4 places and compared with ``threshold``:
+        the division and the sum are the same IEEE operations in NumPy, but NumPy's exponential may differ
+        from ``math.exp`` in the last bit, so a value within 1e-9 of the threshold or of a 4-place rounding
+        tie is computed again with ``math.exp`` (round fourteen: a list of ``math.exp`` calls was ~15% of
+        ``Detector.score_batch``)."""
+        z = binary_logits / self.temperature + rule_log_odds
+        with np.errstate(over="ignore"):
+            p: npt.NDArray[np.float64] = 1.0 / (1.0 + np.exp(-z))
+        p[z <= -50] = 0.0
+        scaled = p * 10000.0
+        tie = np.abs(np.abs(scaled - np.rint(scaled)) - 0.5) < 1e-5
+        for i in np.flatnonzero(tie | (np.abs(p - threshold) < 1e-9)).tolist():
+            p[i] = _sigmoid(float(z[i]))
+        return p
 
     def best_type(self, row: Array) -> int:
         """Index into ``classes`` of the highest type score."""
