@@ -129,7 +129,7 @@ FRAMES = (
     "千万别 千万不要 不要相信 不要轻信 反诈 96110 防骗 官方平台 平台担保 请勿 不会要求 绝不 如非本人 "
     "已到账 已退至 请查收 自动扣款 退订 回td 嫌疑人 破获 已还款 无待还款 自动还款"
 )
-QUOTES = "骗子 骗局 被骗 诈骗 不要转 别转 别信"
+QUOTES = "骗子 骗局 被骗 诈骗 不要转 别转 别信 杀猪盘"  # round fifteen: 杀猪盘 (33 genuine hand texts, no fraud text)
 
 # Round six: third-person retelling. A news item, a police/community reminder or a family warning retells a
 # scam *with* its asks (被要求转账, 诱导下载, 让我下载…我直接挂了): its asks are aimed at someone else, so
@@ -174,7 +174,11 @@ _NEGATED: dict[str, tuple[str, str]] = {  # ask class -> (negators, verbs), ever
 }
 # Completed asks, and (round fourteen) notices that say nothing need be added or provided (无需提供, 不需要添加:
 # in no fraud text of any corpus; 不用提供 is, twice, so it is not here).
-_COMPLETED: dict[str, str] = {"contact": "已联系 无需添加 无须添加 不用添加 不需要添加", "info": "无需提供 无须提供"}
+# Round fifteen: 别加微信, 不要加微信 and 无需联系 (in no fraud text of any corpus) the same way.
+_COMPLETED: dict[str, str] = {
+    "contact": "已联系 无需添加 无须添加 不用添加 不需要添加 别加微信 不要加微信 无需联系",
+    "info": "无需提供 无须提供",
+}
 NEGATIONS: dict[str, tuple[str, ...]] = {
     ask: tuple(
         sorted(

@@ -119,8 +119,9 @@ CORPORA: dict[str, Callable[[Path], list[Sample]]] = {
 # The project's hand-written message sets (tests/detect/data; docs/detect.md has their history). The shipped
 # model trains on every set a round has read, the extra hard negatives and the contrastive pairs (round eleven
 # added holdout9-12, negatives1/2 and pairs1/2; round twelve holdout13/14 and pairs3/4; round thirteen
-# holdout15/16 and pairs5/6; round fourteen holdout17/18 and pairs7/8; appended in this order, which the seeded
-# temperature split depends on). holdout19-22 are only scored: the clean sets.
+# holdout15/16 and pairs5/6; round fourteen holdout17/18 and pairs7/8; round fifteen holdout19-22 and pairs9/10;
+# appended in this order, which the seeded temperature split depends on). holdout23-26 are only scored: the
+# clean sets.
 HAND_SETS_DIR = REPO_ROOT / "tests" / "detect" / "data"
 HAND_TRAINING_SETS = (
     "realistic.jsonl",
@@ -142,8 +143,11 @@ HAND_TRAINING_SETS = (
     "holdout18.jsonl",
     "pairs7.jsonl",
     "pairs8.jsonl",
+    *(f"holdout{n}.jsonl" for n in range(19, 23)),
+    "pairs9.jsonl",
+    "pairs10.jsonl",
 )
-BLIND_SETS = ("holdout19.jsonl", "holdout20.jsonl", "holdout21.jsonl", "holdout22.jsonl")
+BLIND_SETS = tuple(f"holdout{n}.jsonl" for n in range(23, 27))
 HAND_WRITTEN_SETS = (*HAND_TRAINING_SETS, *BLIND_SETS)
 
 

@@ -49,7 +49,9 @@ _QQ_RE = re.compile(
     r"|(?<![回复])扣\s*[:：]?\s*([1-9]\d{5,10})(?![0-9元块万千百.,])"
     # Round nine: a few words between QQ (or a group number) and the number, read out in groups.
     r"|(?:qq|群号)(?:(?!验证|校验|动态码)[^0-9a-z\n。！？!?】]){0,6}?"
-    r"([1-9](?: ?\d){4,10})(?![0-9])(?! ?[0-9元块万千百.,]))"
+    r"([1-9](?: ?\d){4,10})(?![0-9])(?! ?[0-9元块万千百.,])"
+    # Round fifteen: the same grouped number after 扣 with a colon, 扣群, or a q after 加/+/群 (进群 q 3365 1209 87).
+    r"|(?:扣(?=\s*[:：])|扣群|(?<=[加+群])q)\s*[:：]?\s*([1-9](?: ?\d){4,10})(?![0-9])(?! ?[0-9元块万千百.,]))"
 )
 _WECHAT_RE = re.compile(
     # Round nine: an id typed in chunks after a colon (微信：yi ji dai 2024; tried first, so the chunks
@@ -64,7 +66,11 @@ _WECHAT_RE = re.compile(
     # Round twelve: the same after 薇 or a lone v (加个薇嘛 zy5201314, 换V了，新的是 x m 9 9 2 1), and an
     # id right after 加 (or 加V) once split-noise is gone (加❤ b a o b a o 5 6 8 ❤ -> 加baobao568).
     r"|(?:薇|(?<![a-z0-9])v)[\u4e00-\u9fff，,]{1,6}?[:：]?\s*((?=[a-z\-]*[0-9_])[a-z][\-_a-z0-9]{5,19})(?![\-_a-z0-9])"
-    r"|加(?:v(?=[a-z]))?((?=[a-z\-]*[0-9_])[a-z][\-_a-z0-9]{5,19})(?![\-_a-z0-9]))"
+    r"|加(?:v(?=[a-z]))?((?=[a-z\-]*[0-9_])[a-z][\-_a-z0-9]{5,19})(?![\-_a-z0-9])"
+    # Round fifteen: an id in chunks with no colon after 微信/薇/威/v (详情微信yl 2026 zx, 加薇dz 8866 yw), after
+    # "v x" (normalized to 微信 x), or after 加 and a colon (加 ：ywlady99); a digit somewhere in the chunks.
+    r"|(?:(?:微信|(?<![a-z0-9])v)(?:号)?(?:\s*x(?![a-z0-9]))?|[薇威]|加(?=\s*[:：]))\s*[:：]?\s*"
+    r"((?=[\-_a-z0-9 ]*[0-9])[a-z][\-_a-z0-9]*(?: [\-_a-z0-9]+){0,4})(?![\-_a-z0-9]))"
 )
 # A code is the number right after its keyword within the same sentence, or right before it; a number
 # in a sender tag (【12306】验证码…) or in the next sentence (…验证码。如有疑问请致电95588) is not the code.
@@ -205,15 +211,17 @@ def link_obfuscated(original: str) -> bool:
 # Round fourteen: a private contact (mobile, QQ, WeChat) typed so that filters miss it: circled or
 # capital-numeral digits (①⑧⑨…, 壹叁柒…), full-width characters in a text that also has ordinary ones
 # (a phone in full-width input mode types every digit full-width: that is no disguise), single characters
-# split by spaces or symbols (z x x b 1 6 8, 2-8-1-6-0…), or a run of lower-case numerals (一五八 四五一二…)
-# outside a call transcript, where numbers are spoken. Counted before use: 200 of the hand-written fraud
-# texts and none of their 2,894 genuine texts; no normal text of TF5, TF8 or TeleAntiFraud and one of
-# spam-80w's 96,467.
+# split by spaces or symbols (z x x b 1 6 8, 2-8-1-6-0…; round fifteen: full-width ones too, ｍ ｍ ５ ２ ０), or
+# a run of lower-case numerals (一五八 四五一二…) outside a call transcript, where numbers are spoken. Counted
+# before use: 200 of the hand-written fraud texts and none of their 2,894 genuine texts (round fifteen, on the
+# 8,273 hand texts it trains on: 346 of 4,179 and none of 4,094); no normal text of TF5, TF8 or TeleAntiFraud
+# and one of spam-80w's 96,467.
 _DISGUISED_DIGIT_RE = re.compile("[\u2460-\u24ff\u2776-\u2793壹贰叁肆伍陆柒捌玖]")
 _FULL_WIDTH_RE = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
 _ASCII_ALNUM_RE = re.compile("[0-9A-Za-z]")
 _SPLIT_SEP = "[ \t\u3000\\-_.·•,，、|/*~+❤♥★☆]+"
-_SPLIT_RE = re.compile(f"[0-9a-zA-Z](?:{_SPLIT_SEP}[0-9a-zA-Z]){{4}}")
+_SPLIT_CHAR = "[0-9a-zA-Z\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]"  # round fifteen: full-width ones too
+_SPLIT_RE = re.compile(f"{_SPLIT_CHAR}(?:{_SPLIT_SEP}{_SPLIT_CHAR}){{4}}")
 _SPOKEN_DIGITS = "[〇零一二三四五六七八九幺]"
 _SPOKEN_RUN_RE = re.compile(f"{_SPOKEN_DIGITS}[ \\-]?{_SPOKEN_DIGITS}[ \\-]?{_SPOKEN_DIGITS}")
 _HIDDEN_CONTACT_GATE_RE = re.compile(f"{_DISGUISED_DIGIT_RE.pattern}|{_SPLIT_RE.pattern}|{_SPOKEN_RUN_RE.pattern}")
@@ -240,7 +248,7 @@ def _char_classes() -> npt.NDArray[np.uint8]:
     for lo, hi in ((0x2460, 0x2500), (0x2776, 0x2794)):
         table[lo:hi] |= _DISGUISED
     for lo, hi in ((0xFF10, 0xFF1A), (0xFF21, 0xFF3B), (0xFF41, 0xFF5B)):
-        table[lo:hi] |= _FULL_WIDTH
+        table[lo:hi] |= _FULL_WIDTH | _ALNUM  # a split-pattern character as well
     for bit, chars in ((_DISGUISED, "壹贰叁肆伍陆柒捌玖"), (_SPOKEN, "〇零一二三四五六七八九幺"),
                        (_SEP, " \t\u3000-_.·•,，、|/*~+❤♥★☆"),
                        (_ALNUM, "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")):
@@ -252,8 +260,8 @@ def texts_with_hidden_contact_marks(texts: Sequence[str]) -> list[int]:
     """Indices of the ORIGINAL texts that may hold a contact ``contact_obfuscated`` flags: a text where one
     of its patterns matches (a span's match is the text's), or with full-width and ordinary letters or
     digits both. Run once over the joined batch like ``texts_with_url_marks``: NumPy finds where a match can
-    start (a disguised digit, an ASCII letter or digit before a separator, a spoken numeral one or two
-    characters before another) and the regex is tried there."""
+    start (a disguised digit, a letter or digit, ASCII or full-width, before a separator, a spoken numeral
+    one or two characters before another) and the regex is tried there."""
     if not texts:
         return []
     joined = "\x00".join(texts)
@@ -310,7 +318,8 @@ def _classify_digits(digits: str) -> tuple[EntityKind, str, bool, str | None] | 
     # 12xxx is an amount or a count ("退保金额12800"), not a number to call.
     if n == 5 and (digits[:2] in ("95", "96") or digits[:3] in ("100", "111", "121", "123")):
         return EntityKind.SERVICE_NUMBER, digits, True, None
-    if n in (6, 8) and digits[:2] == "95":  # 95 numbers of 6 (956025) and 8 digits (9510 xxxx)
+    # 95 numbers of 6 (956025) and 8 digits (9510 xxxx); round fifteen: local banks' 96 numbers of 6 (961122).
+    if (n in (6, 8) and digits[:2] == "95") or (n == 6 and digits[:2] == "96"):
         return EntityKind.SERVICE_NUMBER, digits, True, None
     return None
 
@@ -332,6 +341,17 @@ def _numbers(t: str) -> Iterator[Found]:
             kind = _classify_digits(_digits(g.group(0)))
             if kind is not None:
                 yield m.start() + g.start(), m.start() + g.end(), *kind
+
+
+# Round fifteen: the three-digit emergency numbers, only as a number to call (拨打110, 报警电话110): the hand
+# sets' authors list them as service numbers in every police reminder.
+_EMERGENCY_RE = re.compile(r"(?:拨打|打|致电|报警|电话|热线|或)\s*[:：]?\s*(110|119|120|122)(?![0-9])")
+
+
+def _emergency(t: str) -> Iterator[Found]:
+    if "11" in t or "12" in t:
+        for m in _EMERGENCY_RE.finditer(t):
+            yield m.start(1), m.end(1), EntityKind.SERVICE_NUMBER, m.group(1), True, None
 
 
 def _qq_wechat(t: str) -> Iterator[Found]:
@@ -386,7 +406,7 @@ def _apps(t: str) -> Iterator[Found]:
 
 
 # Order is priority: context-anchored QQ/WeChat ids and codes first, then bare numbers, then amounts.
-_EXTRACTORS: tuple[Callable[[str], Iterator[Found]], ...] = (_urls, _qq_wechat, _codes, _numbers, _amounts)
+_EXTRACTORS: tuple[Callable[[str], Iterator[Found]], ...] = (_urls, _qq_wechat, _codes, _numbers, _emergency, _amounts)
 # Cheap gate: text without digits (ASCII or a Chinese amount) skips the number extractors.
 _HAS_DIGIT = re.compile(r"\d|[一二两三四五六七八九十百千][万亿]?(?:元|块|万)")
 

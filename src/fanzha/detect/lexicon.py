@@ -308,6 +308,13 @@ LEXICON: tuple[LexCue, ...] = tuple(
     + _cues("F99", 2.0, "养老/保健品会销诈骗", "都能停 能停药 免费看病 带上存折 存折带上")
     + _cues("F02", 1.5, "承诺固定返还的养老投资", "到期还本 名额仅剩")  # 每个月返 is in holdout2
     + _cues(None, -2.5, "正规机构声明不会以此为由索要", "不需要添加 无需提供 为名索要")
+    # Round fifteen (holdout19-22 misses; counted the same way, none in any normal text): a fake kidnapping
+    # that forbids the police, debt-collector threats that name the village or the factory, a "leader" who
+    # wants his private QQ, and reminders to keep a sale on the platform.
+    + _cues("F99", 2.5, "虚构绑架勒索", "在我手上 不许报警")  # 不准报警 is in holdout2 (test_holdout2.py)
+    + _cues("F99", 2.0, "威胁恐吓索财", "别逼我们 自己掂量 去你们村 找你家 欠我们老板 想平安")
+    + _cues("F08", 2.0, "冒充领导要求添加私人联系方式", "私人qq 勿声张")
+    + _cues(None, -2.0, "提醒走平台交易", "别私下交易 不要私下交易 别私下")
     # Round four: synonyms of the reminder openers above (a police reminder opened with 警方提示 scored 1.0).
     + _cues(None, -3.0, "反诈提醒/警方宣传", "警方提示 民警提示 公安机关提醒 公安提示")
     # Guards: anti-fraud reminders, genuine notices, news. They lower the score.
