@@ -211,10 +211,13 @@ class Detector:
         another link are normalized again, to find its original characters."""
         boost: float | None = None
         lookalike = False
+        norm: Normalized | None = None  # the original normalized again, at most once, when a rule needs spans
         if links:
             lowered = original.lower()
             found = urls(text)
-            spans = url_spans(normalize(original)) if any(url not in lowered for url in found) else []
+            if any(url not in lowered for url in found):
+                norm = normalize(original)
+            spans = url_spans(norm) if norm is not None else []
             for k, url in enumerate(found):
                 host = host_of(url)
                 if check_host(host) is not None:
@@ -226,7 +229,7 @@ class Detector:
                     boost = (boost or 0.0) + OBFUSCATED_LINK_WEIGHT
         if contacts and any(
             e.kind in PRIVATE_CONTACT_KINDS and contact_obfuscated(e.text, original)
-            for e in extract_entities(normalize(original))
+            for e in extract_entities(norm or normalize(original))
         ):
             boost = (boost or 0.0) + OBFUSCATED_CONTACT_WEIGHT
         if official_sender_mobile(text) is not None:

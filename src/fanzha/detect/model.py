@@ -172,8 +172,8 @@ class LinearModel:
         """``fraud_probability`` of many texts, equal once rounded to 4 places and compared with ``threshold``:
         the division and the sum are the same IEEE operations in NumPy, but NumPy's exponential may differ
         from ``math.exp`` in the last bit, so a value within 1e-9 of the threshold or of a 4-place rounding
-        tie is computed again with ``math.exp`` (round fourteen: a list of ``math.exp`` calls was ~15% of
-        ``Detector.score_batch``)."""
+        tie is computed again with ``math.exp`` (round fourteen: a list of ``math.exp`` calls took ~5 ms of a
+        ~110 ms ``Detector.score_batch`` on 20,000 texts)."""
         z = binary_logits / self.temperature + rule_log_odds
         with np.errstate(over="ignore"):
             p: npt.NDArray[np.float64] = 1.0 / (1.0 + np.exp(-z))
