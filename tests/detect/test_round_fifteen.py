@@ -7,6 +7,7 @@ import pytest
 from fanzha.detect.engine import OBFUSCATED_CONTACT_REASON, Detector
 from fanzha.detect.entities import extract_entities
 from fanzha.detect.normalize import normalize
+from fanzha.detect.selfcheck import self_check
 
 
 def found(text: str) -> set[tuple[str, str]]:
@@ -64,3 +65,13 @@ def test_kidnapping_and_threats_are_flagged(detector: Detector, text: str, reaso
 )
 def test_reminders_to_stay_on_the_platform_are_not_flagged(detector: Detector, text: str) -> None:
     assert not detector.detect(text).is_fraud
+
+
+def test_a_low_self_check_explains_itself_without_reading_like_a_warning(detector: Detector) -> None:
+    text = "【县农业农村局】耕地地力补贴已通过社保卡发放，不需要添加任何工作人员微信，也无需提供验证码。"
+    result = self_check(detector, text)
+    assert result.risk == "低"
+    assert result.reasons[0] == "未发现足以判定为诈骗的特征"
+    assert result.verdict is not None
+    assert not {c.reason for c in result.verdict.cues} & set(result.reasons)  # no cue reason listed as a finding
+    assert "补贴" in result.reasons[1]  # the words worth a second look are named

@@ -36,3 +36,11 @@ def test_fragments_inside_a_link_are_not_shown_as_reasons() -> None:
     view = present(text, verdict)
     assert view.reasons == ["“http://a.top”：廉价域名", "“领取”：领取"]
     assert view.tip is not None and view.tip.code == "F12"
+
+
+def test_a_low_result_names_words_to_watch_instead_of_reasons_for_suspicion() -> None:
+    text = "补贴已发放到社保卡"
+    verdict = Verdict(is_fraud=False, probability=0.25, cues=[_cue(0, 2, text, "中奖/补贴/退税话术")])
+    view = present(text, verdict)
+    assert view.risk == "低"
+    assert view.reasons == ["未发现足以判定为诈骗的特征", "文中“补贴”等字眼常被诈骗利用，遇到转账、交费或索要验证码时请先核实"]

@@ -9,7 +9,7 @@ from fanzha.detect.engine import Detector
 from fanzha.detect.lookalike import check_host, host_of, is_suspicious_tld
 from fanzha.detect.normalize import normalize
 from fanzha.detect.risklist import RiskKind
-from fanzha.detect.schemas import SelfCheckKind, SelfCheckResult
+from fanzha.detect.schemas import SelfCheckKind, SelfCheckResult, Verdict
 
 _PHONE_RE = re.compile(r"^\+?[\d\s\-()]{5,20}$")
 # An ASCII host only: \w would also take Chinese characters, so a whole message holding a link (normalized
@@ -32,6 +32,17 @@ def guess_kind(value: str) -> SelfCheckKind:
     return SelfCheckKind.TEXT
 
 
+def low_risk_reasons(verdict: Verdict) -> list[str]:
+    """What a resident reads under a 低 verdict: no scam structure was found, and the words worth a second look
+    (a cue alone is no warning: listing cue reasons such as "诱导提供账户信息" under 低 read like one)."""
+    reasons = ["未发现足以判定为诈骗的特征"]
+    words = list(dict.fromkeys(c.phrase for c in verdict.cues if c.weight > 0))[:3]
+    if words:
+        quoted = "".join(f"“{w}”" for w in words)
+        reasons.append(f"文中{quoted}等字眼常被诈骗利用，遇到转账、交费或索要验证码时请先核实")
+    return reasons
+
+
 def _grade(score: int) -> tuple[str, str]:
     if score >= 2:
         return "高", _ADVICE_HIGH
@@ -48,7 +59,9 @@ def self_check(detector: Detector, value: str, kind: SelfCheckKind | None = None
         verdict = detector.detect(value)
         level = "高" if verdict.probability >= 0.8 else "中" if verdict.is_fraud else "低"
         advice = {"高": _ADVICE_HIGH, "中": _ADVICE_MID, "低": _ADVICE_LOW}[level]
-        reasons = list(dict.fromkeys(c.reason for c in verdict.cues))  # each reason once, in cue order
+        # Under 高/中 each cue reason once, in cue order; under 低 no cue reads as a warning.
+        cue_reasons = list(dict.fromkeys(c.reason for c in verdict.cues))
+        reasons = low_risk_reasons(verdict) if level == "低" else cue_reasons
         if verdict.type_name:
             reasons.insert(0, f"疑似“{verdict.type_name}”类诈骗")
         return SelfCheckResult(

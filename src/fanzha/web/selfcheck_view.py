@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from fanzha.detect.schemas import Cue, EntityKind, SelfCheckResult, Verdict
+from fanzha.detect.selfcheck import low_risk_reasons
 from fanzha.web.fraud_tips import BY_CODE, HOTLINE, FraudTip
 
 # Probability bands shown to the public; a resident needs a word, not a number.
@@ -110,8 +111,9 @@ def present(text: str, verdict: Verdict, risk: str | None = None) -> CheckView:
     headline, advice = _headline_and_advice(risk, verdict.type_name)
     entities = [(ENTITY_NAMES_ZH.get(EntityKind(e.kind), str(e.kind)), e.text, e.note) for e in verdict.entities
                 if e.kind != EntityKind.AMOUNT]
+    reasons = _reasons(verdict) if risk != "低" else low_risk_reasons(verdict)
     return CheckView(risk=risk, headline=headline, type_name=verdict.type_name if risk != "低" else None,
-                     reasons=_reasons(verdict), segments=highlight(text, shown_cues(verdict)), entities=entities,
+                     reasons=reasons, segments=highlight(text, shown_cues(verdict)), entities=entities,
                      advice=advice, tip=tip if risk != "低" else None)
 
 
