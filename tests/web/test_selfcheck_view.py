@@ -43,4 +43,7 @@ def test_a_low_result_names_words_to_watch_instead_of_reasons_for_suspicion() ->
     verdict = Verdict(is_fraud=False, probability=0.25, cues=[_cue(0, 2, text, "中奖/补贴/退税话术")])
     view = present(text, verdict)
     assert view.risk == "低"
-    assert view.reasons == ["未发现足以判定为诈骗的特征", "文中“补贴”等字眼常被诈骗利用，遇到转账、交费或索要验证码时请先核实"]
+    assert view.reasons == [
+        "未发现足以判定为诈骗的特征",
+        "文中“补贴”等字眼常被诈骗利用，遇到转账、交费或索要验证码时请先核实",
+    ]

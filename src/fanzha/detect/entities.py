@@ -162,19 +162,29 @@ def _urls(t: str) -> Iterator[Found]:
         yield m.start(), m.start() + len(url), EntityKind.URL, url, True, None
 
 
+def _joined(texts: Sequence[str]) -> tuple[str, npt.NDArray[np.uint32]]:
+    """The batch joined by NUL (no gate pattern matches across it) and its code points, for the batch gates."""
+    joined = "\x00".join(texts)
+    return joined, np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+
+
+def _texts_at(texts: Sequence[str], positions: Sequence[int] | npt.NDArray[np.int64]) -> list[int]:
+    """Sorted indices of the texts holding these positions of ``_joined(texts)``."""
+    if not len(positions):
+        return []
+    ends = np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1)  # exclusive, + join
+    found: list[int] = np.unique(np.searchsorted(ends, positions, side="right")).tolist()
+    return found
+
+
 def texts_with_url_marks(texts: Sequence[str]) -> list[int]:
     """Indices of the normalized texts that may hold a URL (the gate of ``_urls``, run once over the
     joined batch: the gate cannot match across the join). A gate match starts at a '.' or ':', so the
     regex is only tried there (found by NumPy: the regex engine would step through every character)."""
-    joined = "\x00".join(texts)
-    codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    joined, codes = _joined(texts)
     match = _TLD_GATE_RE.match
-    hits = [p for p in np.flatnonzero((codes == ord(".")) | (codes == ord(":"))).tolist() if match(joined, p)]
-    if not hits:
-        return []
-    ends = np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1)  # exclusive, + join
-    found: list[int] = np.unique(np.searchsorted(ends, hits, side="right")).tolist()
-    return found
+    return _texts_at(texts, [p for p in np.flatnonzero((codes == ord(".")) | (codes == ord(":"))).tolist()
+                             if match(joined, p)])
 
 
 def urls(text: str) -> list[str]:
@@ -264,8 +274,7 @@ def texts_with_hidden_contact_marks(texts: Sequence[str]) -> list[int]:
     one or two characters before another) and the regex is tried there."""
     if not texts:
         return []
-    joined = "\x00".join(texts)
-    codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    joined, codes = _joined(texts)
     classes = np.append(np.take(_char_classes(), codes), np.zeros(2, dtype=np.uint8))  # 2: the look-ahead
     here, next1, next2 = classes[:-2], classes[1:-1], classes[2:]
     mask = next1 >> 1
@@ -276,13 +285,9 @@ def texts_with_hidden_contact_marks(texts: Sequence[str]) -> list[int]:
     mask |= _DISGUISED
     mask &= here
     match = _HIDDEN_CONTACT_GATE_RE.match
-    hits = [p for p in np.flatnonzero(mask).tolist() if match(joined, p)]
-    ends = np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1)  # exclusive, + join
-    found = set(np.searchsorted(ends, hits, side="right").tolist()) if hits else set()
-    wide = np.flatnonzero(here & _FULL_WIDTH)
-    if wide.size:
-        search = _ASCII_ALNUM_RE.search
-        found.update(i for i in np.unique(np.searchsorted(ends, wide, side="right")).tolist() if search(texts[i]))
+    found = set(_texts_at(texts, [p for p in np.flatnonzero(mask).tolist() if match(joined, p)]))
+    search = _ASCII_ALNUM_RE.search
+    found.update(i for i in _texts_at(texts, np.flatnonzero(here & _FULL_WIDTH)) if search(texts[i]))
     return sorted(found)
 
 
